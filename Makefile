@@ -1,0 +1,33 @@
+# `make run` and `make test` do every set-up step themselves on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test setup install clean
+
+$(INSTALLED): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+setup: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Serving the API, WebSockets and web UI on http://$(HOST):$(PORT)/ (Swagger UI: /api/docs/, admin: /admin/)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) gws_project.asgi:application
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,23 @@
+"""Provisioning routes under /api/v2/."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me", views.MeView.as_view(), name="me"),
+    path("me/devices", views.MeDevicesView.as_view(), name="me-devices"),
+    path("me/devices/<str:device_id>", views.MeDeviceView.as_view(), name="me-device"),
+    path("me/skills", views.MeSkillsView.as_view(), name="me-skills"),
+    path("users", views.UsersView.as_view(), name="users"),
+    path("users/<str:user_id>", views.UserView.as_view(), name="user"),
+    path("users/<str:user_id>/devices", views.UserDevicesView.as_view(), name="user-devices"),
+    path("users/<str:user_id>/devices/<str:device_id>", views.UserDeviceView.as_view(), name="user-device"),
+    path("users/<str:user_id>/skills", views.UserSkillsView.as_view(), name="user-skills"),
+    path("users/<str:user_id>/skills/<str:skill_id>", views.UserSkillView.as_view(), name="user-skill"),
+    path("devices", views.DevicesView.as_view(), name="devices"),
+    path("devices/<str:device_id>", views.DeviceView.as_view(), name="device"),
+    path("skills", views.SkillsView.as_view(), name="skills"),
+    path("skills/<str:skill_id>", views.SkillView.as_view(), name="skill"),
+    path("voice-environments", views.VoiceEnvironmentsView.as_view(), name="voice-environments"),
+    path("voice-environments/<str:environment_id>", views.VoiceEnvironmentView.as_view(), name="voice-environment"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProvisioningConfig(AppConfig):
+    """Contact centers, users, devices, skills and voice environments."""
+
+    name = "provisioning"
+    default_auto_field = "django.db.models.BigAutoField"

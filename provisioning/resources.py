@@ -1,0 +1,197 @@
+"""How provisioning objects look on the wire: users, devices, skills, voice environments."""
+from django.db.models import F, Max, Min
+
+from gws_project.api.resources import LinkedUri, Resource, Subresource
+
+from . import filtersets
+from .choices import OnOff
+
+
+def device_capabilities(device):
+    """The device operations valid in the device's current state ("What Are Capabilities?").
+
+    The voice issue's device transition table takes this over; until then DND and forwarding
+    are the device operations there are.
+    """
+    return [
+        "DoNotDisturbOff" if device.do_not_disturb == OnOff.ON else "DoNotDisturbOn",
+        "ForwardCallsOff" if device.forward_to else "ForwardCallsOn",
+    ]
+
+
+class VoiceEnvironmentResource(Resource):
+    plural, singular, collection_path = "voiceEnvironments", "voiceEnvironment", "voice-environments"
+    field_names = ("id", "name")
+    filterset_class = filtersets.VoiceEnvironmentFilterSet
+    sorts = {"name": "name"}
+    identity_fields = ("name",)
+
+    def represent(self, env, ctx):
+        return {"id": str(env.id), "name": env.name}
+
+
+class DeviceResource(Resource):
+    plural, singular, collection_path = "devices", "device", "devices"
+    field_names = (
+        "id",
+        "deviceState",
+        "phoneNumber",
+        "e164Number",
+        "country",
+        "location",
+        "localNumber",
+        "telephonyNetwork",
+        "model",
+        "vendor",
+        "doNotDisturb",
+        "forwardTo",
+        "voiceEnvironmentUri",
+        "userUri",
+        "capabilities",
+    )
+    filterset_class = filtersets.DeviceFilterSet
+    sorts = {
+        "phoneNumber": "phone_number",
+        "e164Number": "e164_number",
+        "telephonyNetwork": "telephony_network",
+        "deviceState": "device_state",
+        "model": "model",
+        "vendor": "vendor",
+    }
+    identity_fields = ("phoneNumber",)
+
+    def represent(self, device, ctx):
+        data = {
+            "id": str(device.id),
+            "deviceState": device.device_state,
+            "phoneNumber": device.phone_number,
+            "e164Number": device.e164_number,
+            "country": {"name": device.country_name, "code": device.country_code, "callingCode": device.calling_code},
+            "telephonyNetwork": device.telephony_network,
+            "doNotDisturb": device.do_not_disturb,
+            "voiceEnvironmentUri": ctx.uri(f"/voice-environments/{device.voice_environment_id}"),
+            "capabilities": device_capabilities(device),
+        }
+        # Optional attributes appear only when they have a value, as in the Devices API examples.
+        for key, value in (
+            ("location", device.location),
+            ("localNumber", device.local_number),
+            ("model", device.model),
+            ("vendor", device.vendor),
+            ("forwardTo", device.forward_to),
+        ):
+            if value:
+                data[key] = value
+        if device.user_id:
+            data["userUri"] = ctx.uri(f"/users/{device.user_id}")
+        return data
+
+
+class SkillResource(Resource):
+    plural, singular, collection_path = "skills", "skill", "skills"
+    field_names = ("id", "name")
+    filterset_class = filtersets.SkillFilterSet
+    sorts = {"name": "name"}
+    identity_fields = ("name",)
+
+    def represent(self, skill, ctx):
+        return {"id": skill.id, "name": skill.name}
+
+
+class UserSkillResource(Resource):
+    """A skill as assigned to a user: the skill's id and name with the user's level."""
+
+    plural, singular, collection_path = "skills", "skill", "skills"
+    field_names = ("id", "name", "level")
+    sorts = {"name": "skill__name", "level": "level"}
+
+    def item_path(self, user_skill):
+        return f"/skills/{user_skill.skill_id}"
+
+    def represent(self, user_skill, ctx):
+        return {"id": user_skill.skill_id, "name": user_skill.skill.name, "level": user_skill.level}
+
+
+DEVICES = DeviceResource()
+SKILLS = SkillResource()
+USER_SKILLS = UserSkillResource()
+VOICE_ENVIRONMENTS = VoiceEnvironmentResource()
+
+DeviceResource.linked_uris = {
+    "voiceEnvironmentUri": LinkedUri(
+        VOICE_ENVIRONMENTS, lambda device: device.voice_environment, select_related=("voice_environment",)
+    ),
+}
+
+
+def _render_skills(user, ctx):
+    return [USER_SKILLS.represent(user_skill, ctx) for user_skill in user.user_skills.all()]
+
+
+def _render_devices(user, ctx):
+    return [DEVICES.represent(device, ctx) for device in user.devices.all()]
+
+
+def _render_settings(user, ctx):
+    return user.settings
+
+
+def _sort_by_related(path):
+    """Sort users by a value of a related collection: its lowest value ascending, highest descending."""
+
+    def sort(queryset, descending):
+        alias = "_sort_" + path.replace("__", "_")
+        aggregate = Max(path) if descending else Min(path)
+        return queryset.annotate(**{alias: aggregate}), F(alias)
+
+    return sort
+
+
+class UserResource(Resource):
+    plural, singular, collection_path = "users", "user", "users"
+    field_names = ("id", "uri", "userName", "firstName", "lastName", "roles", "enabled", "changePasswordOnFirstLogin")
+    subresources = {
+        "skills": Subresource(_render_skills, prefetch=("user_skills__skill",)),
+        "devices": Subresource(_render_devices, prefetch=("devices",)),
+        "settings": Subresource(_render_settings),
+    }
+    filterset_class = filtersets.UserFilterSet
+    sorts = {
+        "userName": "user_name",
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "enabled": "is_active",
+        "roles": "roles_text",
+        "devices.phoneNumber": _sort_by_related("devices__digits"),
+        "skills.name": _sort_by_related("user_skills__skill__name"),
+        "skills.level": _sort_by_related("user_skills__level"),
+    }
+    identity_fields = ("userName",)
+
+    def represent(self, user, ctx):
+        return {
+            "id": user.id,
+            "uri": ctx.uri(f"/users/{user.id}"),
+            "userName": user.user_name,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "roles": user.roles,
+            "enabled": user.is_active,
+            "changePasswordOnFirstLogin": user.change_password_on_first_login,
+        }
+
+
+USERS = UserResource()
+
+
+class MeResource(UserResource):
+    """The current user (/me): the user with its devices, skills, settings and calls."""
+
+    subresources = {
+        **UserResource.subresources,
+        # Active calls come from the voice service (issue 5); until it exists a user has none.
+        "calls": Subresource(lambda user, ctx: []),
+    }
+
+
+ME = MeResource()
