@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test setup install clean
+.PHONY: run test setup install browser clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(INSTALLED): requirements.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Browser tests drive Debian's Chromium with Playwright; Playwright never downloads a browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 setup: install
 	mkdir -p var
@@ -26,7 +30,7 @@ run: setup
 	@echo "Serving the API, WebSockets and web UI on http://$(HOST):$(PORT)/ (Swagger UI: /api/docs/, admin: /admin/)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) gws_project.asgi:application
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
 clean:
