@@ -6,3 +6,6 @@ class ProvisioningConfig(AppConfig):
 
     name = "provisioning"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import cors  # noqa: F401 - connects the dynamic CORS origin check

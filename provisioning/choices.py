@@ -21,3 +21,22 @@ class DeviceState(models.TextChoices):
 class OnOff(models.TextChoices):
     ON = "On"
     OFF = "Off"
+
+
+class ServiceState(models.TextChoices):
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+    READ_ONLY = "ReadOnly"
+
+
+class AgentState(models.TextChoices):
+    READY = "Ready"
+    NOT_READY = "NotReady"
+    LOGOUT = "Logout"
+
+
+class WorkMode(models.TextChoices):
+    """The work modes the document uses for agent-state operations."""
+
+    AUX_WORK = "AuxWork"
+    AFTER_CALL_WORK = "AfterCallWork"

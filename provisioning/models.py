@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 
-from .choices import DeviceState, OnOff, Role, TelephonyNetwork
+from .choices import DeviceState, OnOff, Role, ServiceState, TelephonyNetwork
 
 
 def hex_id():
@@ -112,6 +112,8 @@ class VoiceEnvironment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact_center = models.ForeignKey(ContactCenter, on_delete=models.CASCADE, related_name="voice_environments")
     name = models.CharField(max_length=255)
+    # The state of the Voice service this environment is (GET /services); see service_states.py.
+    service_state = models.CharField(max_length=8, choices=ServiceState.choices, default=ServiceState.ACTIVE)
 
     class Meta:
         ordering = ["name"]
@@ -186,3 +188,61 @@ class Device(models.Model):
 
     def __str__(self):
         return self.phone_number
+
+
+class SystemService(models.Model):
+    """The state of a system-wide service (the Provisioning service) as /services reports it."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    state = models.CharField(max_length=8, choices=ServiceState.choices, default=ServiceState.ACTIVE)
+
+    def __str__(self):
+        return f"{self.id}: {self.state}"
+
+
+class SettingsGroup(models.Model):
+    """A custom settings group of a contact center (system groups are defined in code)."""
+
+    contact_center = models.ForeignKey(ContactCenter, on_delete=models.CASCADE, related_name="settings_groups")
+    name = models.CharField(max_length=64)
+    display_name = models.CharField(max_length=255)
+    key = models.CharField(max_length=64, help_text="The property that identifies a setting in this group.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["contact_center", "name"], name="unique_settings_group")]
+
+    def __str__(self):
+        return self.name
+
+
+class Setting(models.Model):
+    """One setting of a group: the whole JSON object a client stored, found by its key value."""
+
+    contact_center = models.ForeignKey(ContactCenter, on_delete=models.CASCADE, related_name="settings")
+    group = models.CharField(max_length=64)
+    key = models.CharField(max_length=255, help_text="The value of the group's key property.")
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["group", "id"]
+        constraints = [models.UniqueConstraint(fields=["contact_center", "group", "key"], name="unique_setting")]
+
+    def __str__(self):
+        return f"{self.group}/{self.key}"
+
+
+class ContactCenterFeature(models.Model):
+    """A non-default feature assigned to a contact center (default features are always assigned)."""
+
+    contact_center = models.ForeignKey(ContactCenter, on_delete=models.CASCADE, related_name="features")
+    feature_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["feature_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact_center", "feature_id"], name="unique_contact_center_feature")
+        ]
+
+    def __str__(self):
+        return self.feature_id

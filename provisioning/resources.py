@@ -195,3 +195,41 @@ class MeResource(UserResource):
 
 
 ME = MeResource()
+
+
+class CatalogueResource(Resource):
+    """A resource whose objects are wire dicts already (features, services, routing templates)."""
+
+    def item_path(self, obj):
+        return f"/{self.collection_path}/{obj['id']}"
+
+    def represent(self, obj, ctx):
+        return dict(obj)
+
+
+class FeatureResource(CatalogueResource):
+    plural, singular, collection_path = "features", "feature", "features"
+    field_names = ("id", "displayName", "description")
+    sorts = {name: name for name in field_names}
+
+
+class SystemFeatureResource(FeatureResource):
+    collection_path = "system/features"
+
+
+class ServiceResource(CatalogueResource):
+    plural, singular, collection_path = "services", "service", "services"
+    field_names = ("id", "name", "type", "state")
+    sorts = {name: name for name in field_names}
+
+
+class RoutingTemplateResource(CatalogueResource):
+    plural, singular, collection_path = "routingTemplates", "routingTemplate", "system/routing-templates"
+    field_names = ("id", "name", "description", "version", "channel", "dependencies", "enabled", "schema")
+    sorts = {name: name for name in ("id", "name", "version", "channel", "enabled")}
+
+
+FEATURES = FeatureResource()
+SYSTEM_FEATURES = SystemFeatureResource()
+SERVICES = ServiceResource()
+ROUTING_TEMPLATES = RoutingTemplateResource()

@@ -55,6 +55,8 @@ def _apply_user_fields(user, data):
         user.roles = data["roles"]
     if "password" in data:
         user.set_password(data["password"])
+    if "settings" in data:
+        user.settings = data["settings"]
 
 
 @transaction.atomic
@@ -176,7 +178,7 @@ def create_device(actor, data, user=None):
         calling_code=number.calling_code,
         location=number.location,
         local_number=number.local_number,
-        telephony_network=data.get("telephonyNetwork", TelephonyNetwork.PRIVATE),
+        telephony_network=data.get("telephonyNetwork") or _default_telephony_network(contact_center.pk),
         model=data.get("model", ""),
         vendor=data.get("vendor", ""),
     )
@@ -207,6 +209,13 @@ def update_device(actor, device, data):
 def delete_device(actor, device):
     access.require_admin(actor)
     device.delete()
+
+
+def _default_telephony_network(contact_center_id):
+    """The voice setting defaultTelephonyNetworkType, used when a new device names no network."""
+    from .settings_groups import value
+
+    return value(contact_center_id, "voice", "defaultTelephonyNetworkType", TelephonyNetwork.PRIVATE)
 
 
 def _locked_device(device):

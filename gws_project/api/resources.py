@@ -237,6 +237,28 @@ def read_collection(resource, queryset, query):
     return Page(objects[:MAX_LIMIT], partial=partial)
 
 
+def read_static(resource, objects, query):
+    """Filter, sort and paginate an in-memory catalogue (features, routing templates).
+
+    Objects are wire dicts; a filter parameter named after one of the resource's fields keeps the
+    objects whose value, as text, equals it (booleans as "true"/"false"); other parameters are
+    ignored, as for querysets.
+    """
+
+    def text(value):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    for name, wanted in query.filters.items():
+        if name in resource.field_names:
+            objects = [obj for obj in objects if name in obj and text(obj[name]) == wanted]
+    for name in reversed(query.sort_by):
+        objects = sorted(objects, key=lambda obj: text(obj.get(name, "")), reverse=query.descending)
+    if query.paginated:
+        end = query.offset + (query.limit or MAX_LIMIT)
+        return Page(objects[query.offset:end], total=len(objects))
+    return Page(objects[:MAX_LIMIT], partial=len(objects) > MAX_LIMIT)
+
+
 # ---------------------------------------------------------------------------------------------
 # Responses
 # ---------------------------------------------------------------------------------------------

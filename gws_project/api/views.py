@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .errors import InvalidValue, MissingParameter, to_gws_error
-from .resources import Context, created_body, item_body, list_body, parse_query, read_collection
+from .resources import Context, created_body, item_body, list_body, parse_query, read_collection, read_static
 
 OK = {"statusCode": 0}
 
@@ -36,6 +36,12 @@ class GWSView(APIView):
     def list_response(self, queryset):
         query = parse_query(self.request.query_params, self.resource)
         page = read_collection(self.resource, queryset, query)
+        return Response(list_body(self.resource, page, query, self.context()))
+
+    def static_list_response(self, objects):
+        """A collection of wire dicts kept in memory (a catalogue) rather than in a table."""
+        query = parse_query(self.request.query_params, self.resource)
+        page = read_static(self.resource, objects, query)
         return Response(list_body(self.resource, page, query, self.context()))
 
     def item_response(self, obj):

@@ -15,6 +15,8 @@ class UserCreateSerializer(GWSSerializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.values), allow_empty=False, required=False)
     enabled = StrictBooleanField(required=False)
     changePasswordOnFirstLogin = StrictBooleanField(required=False)
+    # Per-user settings groups ({group: {name: value}}), shown under /me?subresources=settings.
+    settings = serializers.DictField(child=serializers.DictField(), required=False)
 
 
 class UserUpdateSerializer(UserCreateSerializer):

@@ -1,7 +1,7 @@
 """Provisioning routes under /api/v2/."""
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
@@ -20,4 +20,13 @@ urlpatterns = [
     path("skills/<str:skill_id>", views.SkillView.as_view(), name="skill"),
     path("voice-environments", views.VoiceEnvironmentsView.as_view(), name="voice-environments"),
     path("voice-environments/<str:environment_id>", views.VoiceEnvironmentView.as_view(), name="voice-environment"),
+    path("me/settings/<str:group>", settings_views.MeSettingsGroupView.as_view(), name="me-settings-group"),
+    path("settings", settings_views.SettingsView.as_view(), name="settings"),
+    path("settings/<str:group>", settings_views.SettingsGroupView.as_view(), name="settings-group"),
+    path("features", settings_views.FeaturesView.as_view(), name="features"),
+    path("features/<str:feature_id>", settings_views.FeatureView.as_view(), name="feature"),
+    path("system/features", settings_views.SystemFeaturesView.as_view(), name="system-features"),
+    path("services", settings_views.ServicesView.as_view(), name="services"),
+    path("services/<str:service_id>", settings_views.ServiceView.as_view(), name="service"),
+    path("system/routing-templates", settings_views.RoutingTemplatesView.as_view(), name="routing-templates"),
 ]
