@@ -1,0 +1,70 @@
+"""Per-contact-center CORS: configuration origins merged with each contact center's allowedOrigins."""
+from tests.conftest import assert_error
+
+ACCESS = "/api/v2/settings/access-control"
+
+
+def preflight(client, origin, path="/api/v2/me", method="POST"):
+    return client.options(
+        path,
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "authorization,content-type,x-csrf-token"},
+    )
+
+
+def test_access_control_settings_as_the_document(admin_client):
+    origins = ["https://cloud.genhtcc.com", "https://*.genhtcc.com"]
+    assert admin_client.post(ACCESS, {"name": "allowedOrigins", "value": origins}).json() == {"statusCode": 0}
+    assert admin_client.get(ACCESS).json() == {"statusCode": 0, "key": "name", "settings": [{"name": "allowedOrigins", "value": origins}]}
+    replaced = origins + ["https://*.genesys.com"]
+    assert admin_client.put(ACCESS, {"name": "allowedOrigins", "value": replaced}).json() == {"statusCode": 0}
+    assert admin_client.get(ACCESS).json()["settings"][0]["value"] == replaced
+    assert admin_client.put(ACCESS, {"name": "allowedOrigins", "value": ["https://only.example.com"]}).json()["statusCode"] == 0
+    assert admin_client.get(ACCESS).json()["settings"][0]["value"] == ["https://only.example.com"]
+
+
+def test_star_alone_and_malformed_origins_are_refused(admin_client):
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["*"]}), 400, 10)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://*"]}), 400, 10)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["genhtcc.com"]}), 400, 10)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://a.com/path"]}), 400, 10)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": "https://a.com"}), 400, 1)
+    assert_error(admin_client.post(ACCESS, {"name": "blockedOrigins", "value": []}), 400, 10)
+
+
+def test_preflight_from_an_allowed_origin(admin_client, client):
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://*.genhtcc.com"]})
+    response = preflight(client, "https://desk.eu.genhtcc.com")
+    assert response.headers["Access-Control-Allow-Origin"] == "https://desk.eu.genhtcc.com"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "x-csrf-token" in response.headers["Access-Control-Allow-Headers"]
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_preflight_from_a_refused_origin(admin_client, client):
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://*.genhtcc.com"]})
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://genhtcc.com.evil.org").headers
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://evil.org").headers
+
+
+def test_global_origins_from_configuration_are_merged(client, settings, db):
+    settings.CORS_ALLOWED_ORIGINS = ["https://global.example.com"]
+    assert preflight(client, "https://global.example.com").headers["Access-Control-Allow-Origin"] == "https://global.example.com"
+
+
+def test_another_contact_centers_origin_cannot_read_our_responses(admin_client, foreign_client, agent_client):
+    foreign_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://bluejays.example.com"]})
+    origin = {"Origin": "https://bluejays.example.com"}
+    # The preflight carries no credentials: it is answered for any contact center's origin...
+    assert preflight(agent_client, "https://bluejays.example.com").headers["Access-Control-Allow-Origin"]
+    # ...but the credentialed request of a Redwings user gets no CORS headers, so the browser blocks it.
+    response = agent_client.get("/api/v2/me", headers=origin)
+    assert "Access-Control-Allow-Origin" not in response.headers
+    # The Bluejays admin, whose contact center lists the origin, can read its answers.
+    response = foreign_client.get("/api/v2/me", headers=origin)
+    assert response.headers["Access-Control-Allow-Origin"] == "https://bluejays.example.com"
+    assert "X-CSRF-TOKEN" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_only_admins_touch_access_control(agent_client):
+    assert_error(agent_client.get(ACCESS), 403, 5)
+    assert_error(agent_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://a.com"]}), 403, 5)
