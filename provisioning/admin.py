@@ -2,25 +2,58 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ContactCenter, Device, Skill, User, UserSkill, VoiceEnvironment
+from .models import (
+    ContactCenter,
+    ContactCenterFeature,
+    Device,
+    Setting,
+    SettingsGroup,
+    Skill,
+    SystemService,
+    User,
+    UserSkill,
+    VoiceEnvironment,
+)
+
+
+def _scoped(request):
+    """Whether the admin user is limited to its contact center (superusers see everything)."""
+    return not request.user.is_superuser and request.user.contact_center_id is not None
 
 
 class ContactCenterScopedAdmin(admin.ModelAdmin):
-    """Staff users that belong to a contact center see only its objects; superusers see all."""
+    """Staff users that belong to a contact center see and choose only its objects."""
 
     contact_center_path = "contact_center"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser or request.user.contact_center_id is None:
+        if not _scoped(request):
             return queryset
         return queryset.filter(**{f"{self.contact_center_path}_id": request.user.contact_center_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if _scoped(request):
+            related = db_field.remote_field.model
+            if related is ContactCenter:
+                kwargs["queryset"] = ContactCenter.objects.filter(pk=request.user.contact_center_id)
+            elif any(f.name == "contact_center" for f in related._meta.fields):
+                kwargs["queryset"] = related._default_manager.filter(contact_center_id=request.user.contact_center_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ContactCenterFeatureInline(admin.TabularInline):
+    """Non-default features (api-supervisor-monitoring, api-mobile-push-notifications)."""
+
+    model = ContactCenterFeature
+    extra = 0
 
 
 @admin.register(ContactCenter)
 class ContactCenterAdmin(admin.ModelAdmin):
     list_display = ("name", "country_code", "created_at")
     search_fields = ("name",)
+    inlines = [ContactCenterFeatureInline]
 
 
 class UserSkillInline(admin.TabularInline):
@@ -43,6 +76,12 @@ class UserAdmin(ContactCenterScopedAdmin, BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("user_name", "password1", "password2", "contact_center")}),)
     filter_horizontal = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A contact center admin may not make anyone a superuser or staff, or move users elsewhere.
+        if _scoped(request):
+            return ("is_staff", "is_superuser")
+        return ()
 
 
 @admin.register(Device)
@@ -69,3 +108,26 @@ class UserSkillAdmin(ContactCenterScopedAdmin):
 @admin.register(VoiceEnvironment)
 class VoiceEnvironmentAdmin(ContactCenterScopedAdmin):
     list_display = ("name", "contact_center")
+
+
+@admin.register(SettingsGroup)
+class SettingsGroupAdmin(ContactCenterScopedAdmin):
+    list_display = ("name", "display_name", "key", "contact_center")
+    search_fields = ("name",)
+
+
+@admin.register(Setting)
+class SettingAdmin(ContactCenterScopedAdmin):
+    list_display = ("group", "key", "contact_center")
+    list_filter = ("group",)
+    search_fields = ("group", "key")
+
+
+@admin.register(ContactCenterFeature)
+class ContactCenterFeatureAdmin(ContactCenterScopedAdmin):
+    list_display = ("feature_id", "contact_center")
+
+
+@admin.register(SystemService)
+class SystemServiceAdmin(admin.ModelAdmin):
+    list_display = ("id", "state")

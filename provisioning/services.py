@@ -30,9 +30,33 @@ def create_contact_center(name, admin_user_name, admin_password, country_code="U
     contact_center = ContactCenter.objects.create(name=name, country_code=country_code.upper())
     VoiceEnvironment.objects.create(contact_center=contact_center, name=DEFAULT_VOICE_ENVIRONMENT)
     admin = User.objects.create_user(
-        admin_user_name, admin_password, contact_center=contact_center, roles_text=Role.ADMIN, **admin_fields
+        admin_user_name,
+        admin_password,
+        contact_center=contact_center,
+        roles_text=Role.ADMIN,
+        is_staff=True,
+        **admin_fields,
     )
+    admin.groups.add(contact_center_admins_group())
     return contact_center, admin
+
+
+# Apps whose objects a contact center admin edits in the Django admin (always scoped to its
+# contact center); the tenants themselves and system services stay with superusers.
+_ADMIN_APPS = ("provisioning", "dispositions")
+_SYSTEM_MODELS = ("contactcenter", "systemservice")
+
+
+def contact_center_admins_group():
+    """The Django auth group giving contact center admins their Django-admin permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Contact center admins")
+    permissions = Permission.objects.filter(content_type__app_label__in=_ADMIN_APPS).exclude(
+        content_type__model__in=_SYSTEM_MODELS
+    )
+    group.permissions.set(permissions)
+    return group
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from provisioning import services
+from provisioning import services, settings_groups
 from provisioning.choices import Role
-from provisioning.models import ContactCenter, User
+from provisioning.models import ContactCenter, ContactCenterFeature, User
 
 DEMO_CONTACT_CENTER = "Redwings Demo"
 DEMO_PASSWORD = "password"
@@ -42,3 +42,12 @@ class Command(BaseCommand):
             services.create_device(admin, {"phoneNumber": number}, user=user)
             for name, level in levels.items():
                 services.assign_skill(admin, user, skills[name], level)
+        for feature_id in ("api-supervisor-monitoring", "api-mobile-push-notifications"):
+            ContactCenterFeature.objects.create(contact_center=admin.contact_center, feature_id=feature_id)
+        training = {"operationName": "Training", "displayName": "Training", "state": "NotReady", "workMode": "AuxWork", "reason": "Training"}
+        settings_groups.create_setting(admin, "agent-states", training)
+        toast = [{"attachedDataKey": "CustomerName", "displayName": "Customer"}]
+        settings_groups.create_setting(admin, "voice", {"name": "toast-filter", "value": toast})
+        case = toast + [{"attachedDataKey": "POC", "displayName": "Purpose of Call"}]
+        settings_groups.create_setting(admin, "voice", {"name": "case-filter", "value": case})
+        settings_groups.update_setting(admin, "voice", {"name": "defaultWrapupTime", "value": 10})
