@@ -73,5 +73,11 @@ def readable_device(actor, pk):
     return device
 
 
+def readable_skill(actor, pk):
+    """A skill of the actor's contact center, for admins and supervisors."""
+    require_reader(actor)
+    return get_or_404(skills(actor), pk, "Skill")
+
+
 def user_skills(user):
     return UserSkill.objects.filter(user=user).select_related("skill")

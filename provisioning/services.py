@@ -8,7 +8,7 @@ from gws_project.api.errors import AlreadyExists, Forbidden, InUse, NotFound
 
 from . import access
 from .choices import Role, TelephonyNetwork
-from .models import ContactCenter, Device, Skill, User, UserSkill, VoiceEnvironment
+from .models import ContactCenter, Device, User, UserSkill, VoiceEnvironment
 from .phone_numbers import normalise
 
 DEFAULT_VOICE_ENVIRONMENT = "EmbeddedSwitch"
@@ -132,21 +132,30 @@ def _unique_name(queryset, name, what, exclude=None):
         raise AlreadyExists(f"{what} '{name}' already exists")
 
 
+def _create_named(actor, queryset, data, what):
+    """Create a contact-center object identified by a unique name (skill, voice environment)."""
+    access.require_admin(actor)
+    _unique_name(queryset, data["name"], what)
+    return queryset.model.objects.create(contact_center_id=actor.contact_center_id, name=data["name"])
+
+
+def _rename(actor, obj, queryset, data, what):
+    access.require_admin(actor)
+    if "name" in data:
+        _unique_name(queryset, data["name"], what, exclude=obj)
+        obj.name = data["name"]
+    obj.save()
+    return obj
+
+
 @transaction.atomic
 def create_voice_environment(actor, data):
-    access.require_admin(actor)
-    _unique_name(access.voice_environments(actor), data["name"], "Voice environment")
-    return VoiceEnvironment.objects.create(contact_center_id=actor.contact_center_id, name=data["name"])
+    return _create_named(actor, access.voice_environments(actor), data, "Voice environment")
 
 
 @transaction.atomic
 def update_voice_environment(actor, environment, data):
-    access.require_admin(actor)
-    if "name" in data:
-        _unique_name(access.voice_environments(actor), data["name"], "Voice environment", exclude=environment)
-        environment.name = data["name"]
-    environment.save()
-    return environment
+    return _rename(actor, environment, access.voice_environments(actor), data, "Voice environment")
 
 
 @transaction.atomic
@@ -278,19 +287,12 @@ def unassign_device(actor, user, device):
 
 @transaction.atomic
 def create_skill(actor, data):
-    access.require_admin(actor)
-    _unique_name(access.skills(actor), data["name"], "Skill")
-    return Skill.objects.create(contact_center_id=actor.contact_center_id, name=data["name"])
+    return _create_named(actor, access.skills(actor), data, "Skill")
 
 
 @transaction.atomic
 def update_skill(actor, skill, data):
-    access.require_admin(actor)
-    if "name" in data:
-        _unique_name(access.skills(actor), data["name"], "Skill", exclude=skill)
-        skill.name = data["name"]
-    skill.save()
-    return skill
+    return _rename(actor, skill, access.skills(actor), data, "Skill")
 
 
 @transaction.atomic

@@ -81,15 +81,14 @@ def reference_id(reference, collection_path):
     return match.group(1)
 
 
-def references(body, collection_path):
-    """The (descriptor key, value, id) triples of a bulk body's uris and paths."""
+def references(body):
+    """The (identity, reference) pairs of a bulk body's uris and paths: ({"uri": u}, u)..."""
     items = []
     for key in ("uris", "paths"):
         values = body.get(key, [])
         if not isinstance(values, list):
             raise MissingParameter(f"'{key}' must be an array")
-        for value in values:
-            items.append((key[:-1], value, value))
+        items.extend(({key[:-1]: value}, value) for value in values)
     if not items:
         raise MissingParameter("Give the resources as 'uris' or 'paths'")
     return items

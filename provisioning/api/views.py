@@ -21,13 +21,27 @@ def validated(serializer_class, data, instance=None, current=None):
 
 
 class CollectionView(GWSView):
-    """A plural resource: create one or many ({"users": [...]}), delete many by uris/paths.
+    """A plural resource: list, create one or many ({"users": [...]}), delete many by uris/paths.
 
-    Subclasses define ``scoped()`` (the actor's queryset), ``create_one(data)`` and
-    ``delete_one(obj)`` (service calls).
+    Subclasses declare ``scope`` (actor -> its queryset), ``create_service`` and
+    ``delete_service`` (services taking the actor); ``read_check(actor)`` guards the list.
     """
 
     create_serializer = None
+    read_check = staticmethod(access.require_reader)
+
+    def scoped(self):
+        return self.scope(self.request.user)
+
+    def create_one(self, data):
+        return self.create_service(self.request.user, data)
+
+    def delete_one(self, obj):
+        self.delete_service(self.request.user, obj)
+
+    def get(self, request):
+        self.read_check(request.user)
+        return self.list_response(self.scoped())
 
     def post(self, request, **kwargs):
         body = self.body()
@@ -47,6 +61,7 @@ class CollectionView(GWSView):
         return self.created_response(obj)
 
     def delete(self, request, **kwargs):
+        access.require_admin(request.user)
         queryset = self.scoped()
         ctx = self.context()
 
@@ -56,8 +71,45 @@ class CollectionView(GWSView):
             self.delete_one(obj)
             return result
 
-        items = [({key: value}, value) for key, value, _ in references(self.body(), self.resource.collection_path)]
-        return run_bulk(items, delete)
+        return run_bulk(references(self.body()), delete)
+
+
+class ItemView(GWSView):
+    """A singular resource: read it, change it (PUT), delete it; writes are for admins.
+
+    Subclasses declare ``scope``, ``update_service`` and ``delete_service`` as collections do, and
+    ``reader`` (actor, pk) -> what a reader may see (by default: anything in ``scope``).
+    """
+
+    update_serializer = None
+    what = "Resource"
+    reader = None
+
+    def scoped(self):
+        return self.scope(self.request.user)
+
+    def admin_object(self, pk):
+        access.require_admin(self.request.user)
+        return access.get_or_404(self.scoped(), pk, self.what)
+
+    def readable(self, pk):
+        if self.reader is not None:
+            return self.reader(self.request.user, pk)
+        return access.get_or_404(self.scoped(), pk, self.what)
+
+    def get(self, request, pk):
+        return self.item_response(self.readable(pk))
+
+    def put(self, request, pk):
+        obj = self.admin_object(pk)
+        current = self.resource.represent(obj, self.context())
+        data = validated(self.update_serializer, self.body(), instance=obj, current=current)
+        self.update_service(self.request.user, obj, data)
+        return Response(OK)
+
+    def delete(self, request, pk):
+        self.delete_service(self.request.user, self.admin_object(pk))
+        return Response(OK)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,44 +158,19 @@ class MeSkillsView(GWSView):
 class UsersView(CollectionView):
     resource = USERS
     create_serializer = serializers.UserCreateSerializer
-
-    def scoped(self):
-        return access.users(self.request.user)
-
-    def create_one(self, data):
-        return services.create_user(self.request.user, data)
-
-    def delete_one(self, user):
-        services.delete_user(self.request.user, user)
-
-    def get(self, request):
-        access.require_reader(request.user)
-        return self.list_response(self.scoped())
-
-    def delete(self, request, **kwargs):
-        access.require_admin(request.user)
-        return super().delete(request, **kwargs)
+    scope = staticmethod(access.users)
+    create_service = staticmethod(services.create_user)
+    delete_service = staticmethod(services.delete_user)
 
 
-class UserView(GWSView):
+class UserView(ItemView):
     resource = USERS
-
-    def get(self, request, user_id):
-        return self.item_response(access.readable_user(request.user, user_id))
-
-    def put(self, request, user_id):
-        access.require_admin(request.user)
-        user = access.get_or_404(access.users(request.user), user_id, "User")
-        data = validated(
-            serializers.UserUpdateSerializer, self.body(), instance=user, current=USERS.represent(user, self.context())
-        )
-        services.update_user(request.user, user, data)
-        return Response(OK)
-
-    def delete(self, request, user_id):
-        access.require_admin(request.user)
-        services.delete_user(request.user, access.get_or_404(access.users(request.user), user_id, "User"))
-        return Response(OK)
+    update_serializer = serializers.UserUpdateSerializer
+    what = "User"
+    scope = staticmethod(access.users)
+    reader = staticmethod(access.readable_user)
+    update_service = staticmethod(services.update_user)
+    delete_service = staticmethod(services.delete_user)
 
 
 class UserDevicesView(GWSView):
@@ -168,8 +195,7 @@ class UserDevicesView(GWSView):
                 device = access.get_or_404(access.devices(actor), reference_id(value, "devices"), "Device")
                 return descriptor(DEVICES, services.assign_device(actor, user, device), ctx)
 
-            items = [({key: value}, value) for key, value, _ in references(body, "devices")]
-            return run_bulk(items, assign)
+            return run_bulk(references(body), assign)
         device_id = data.get("id") or next(
             (reference_id(data[key], "devices") for key in ("uri", "path") if key in data), None
         )
@@ -192,8 +218,7 @@ class UserDevicesView(GWSView):
             device = access.get_or_404(access.devices(actor), reference_id(value, "devices"), "Device")
             return descriptor(DEVICES, services.unassign_device(actor, user, device), ctx)
 
-        items = [({key: value}, value) for key, value, _ in references(self.body(), "devices")]
-        return run_bulk(items, unassign)
+        return run_bulk(references(self.body()), unassign)
 
 
 class UserDeviceView(GWSView):
@@ -236,8 +261,7 @@ class UserSkillsView(GWSView):
                 skill = access.get_or_404(access.skills(actor), reference_id(value, "skills"), "Skill")
                 return descriptor(SKILLS, services.assign_skill(actor, user, skill, level).skill, ctx)
 
-            items = [({key: value}, value) for key, value, _ in references(body, "skills")]
-            return run_bulk(items, assign)
+            return run_bulk(references(body), assign)
         skill = self._named_skill(data)
         services.assign_skill(actor, user, skill, level)
         return Response(OK)
@@ -267,8 +291,7 @@ class UserSkillsView(GWSView):
             services.unassign_skill(actor, user, skill)
             return descriptor(SKILLS, skill, ctx)
 
-        items = [({key: value}, value) for key, value, _ in references(self.body(), "skills")]
-        return run_bulk(items, unassign)
+        return run_bulk(references(self.body()), unassign)
 
 
 class UserSkillView(GWSView):
@@ -307,127 +330,54 @@ class UserSkillView(GWSView):
 class DevicesView(CollectionView):
     resource = DEVICES
     create_serializer = serializers.DeviceCreateSerializer
-
-    def scoped(self):
-        return access.devices(self.request.user)
-
-    def create_one(self, data):
-        return services.create_device(self.request.user, data)
-
-    def delete_one(self, device):
-        services.delete_device(self.request.user, device)
-
-    def get(self, request):
-        access.require_reader(request.user)
-        return self.list_response(self.scoped())
-
-    def delete(self, request, **kwargs):
-        access.require_admin(request.user)
-        return super().delete(request, **kwargs)
+    scope = staticmethod(access.devices)
+    create_service = staticmethod(services.create_device)
+    delete_service = staticmethod(services.delete_device)
 
 
-class DeviceView(GWSView):
+class DeviceView(ItemView):
     resource = DEVICES
-
-    def get(self, request, device_id):
-        return self.item_response(access.readable_device(request.user, device_id))
-
-    def put(self, request, device_id):
-        access.require_admin(request.user)
-        device = access.get_or_404(access.devices(request.user), device_id, "Device")
-        current = DEVICES.represent(device, self.context())
-        data = validated(serializers.DeviceUpdateSerializer, self.body(), instance=device, current=current)
-        services.update_device(request.user, device, data)
-        return Response(OK)
-
-    def delete(self, request, device_id):
-        access.require_admin(request.user)
-        services.delete_device(request.user, access.get_or_404(access.devices(request.user), device_id, "Device"))
-        return Response(OK)
+    update_serializer = serializers.DeviceUpdateSerializer
+    what = "Device"
+    scope = staticmethod(access.devices)
+    reader = staticmethod(access.readable_device)
+    update_service = staticmethod(services.update_device)
+    delete_service = staticmethod(services.delete_device)
 
 
 class SkillsView(CollectionView):
     resource = SKILLS
     create_serializer = serializers.SkillSerializer
-
-    def scoped(self):
-        return access.skills(self.request.user)
-
-    def create_one(self, data):
-        return services.create_skill(self.request.user, data)
-
-    def delete_one(self, skill):
-        services.delete_skill(self.request.user, skill)
-
-    def get(self, request):
-        access.require_reader(request.user)
-        return self.list_response(self.scoped())
-
-    def delete(self, request, **kwargs):
-        access.require_admin(request.user)
-        return super().delete(request, **kwargs)
+    scope = staticmethod(access.skills)
+    create_service = staticmethod(services.create_skill)
+    delete_service = staticmethod(services.delete_skill)
 
 
-class SkillView(GWSView):
+class SkillView(ItemView):
     resource = SKILLS
-
-    def get(self, request, skill_id):
-        access.require_reader(request.user)
-        return self.item_response(access.get_or_404(access.skills(request.user), skill_id, "Skill"))
-
-    def put(self, request, skill_id):
-        access.require_admin(request.user)
-        skill = access.get_or_404(access.skills(request.user), skill_id, "Skill")
-        data = validated(serializers.SkillSerializer, self.body(), instance=skill, current={"id": skill.id})
-        services.update_skill(request.user, skill, data)
-        return Response(OK)
-
-    def delete(self, request, skill_id):
-        access.require_admin(request.user)
-        services.delete_skill(request.user, access.get_or_404(access.skills(request.user), skill_id, "Skill"))
-        return Response(OK)
+    update_serializer = serializers.SkillSerializer
+    what = "Skill"
+    scope = staticmethod(access.skills)
+    reader = staticmethod(access.readable_skill)
+    update_service = staticmethod(services.update_skill)
+    delete_service = staticmethod(services.delete_skill)
 
 
 class VoiceEnvironmentsView(CollectionView):
+    """Every user of a contact center may read its voice environments (devices point to them)."""
+
     resource = VOICE_ENVIRONMENTS
     create_serializer = serializers.VoiceEnvironmentSerializer
-
-    def scoped(self):
-        return access.voice_environments(self.request.user)
-
-    def create_one(self, data):
-        return services.create_voice_environment(self.request.user, data)
-
-    def delete_one(self, environment):
-        services.delete_voice_environment(self.request.user, environment)
-
-    def get(self, request):
-        access.contact_center_id(request.user)
-        return self.list_response(self.scoped())
-
-    def delete(self, request, **kwargs):
-        access.require_admin(request.user)
-        return super().delete(request, **kwargs)
+    read_check = staticmethod(access.contact_center_id)
+    scope = staticmethod(access.voice_environments)
+    create_service = staticmethod(services.create_voice_environment)
+    delete_service = staticmethod(services.delete_voice_environment)
 
 
-class VoiceEnvironmentView(GWSView):
+class VoiceEnvironmentView(ItemView):
     resource = VOICE_ENVIRONMENTS
-
-    def _environment(self, environment_id):
-        return access.get_or_404(access.voice_environments(self.request.user), environment_id, "Voice environment")
-
-    def get(self, request, environment_id):
-        return self.item_response(self._environment(environment_id))
-
-    def put(self, request, environment_id):
-        access.require_admin(request.user)
-        environment = self._environment(environment_id)
-        current = {"id": str(environment.id)}
-        data = validated(serializers.VoiceEnvironmentSerializer, self.body(), instance=environment, current=current)
-        services.update_voice_environment(request.user, environment, data)
-        return Response(OK)
-
-    def delete(self, request, environment_id):
-        access.require_admin(request.user)
-        services.delete_voice_environment(request.user, self._environment(environment_id))
-        return Response(OK)
+    update_serializer = serializers.VoiceEnvironmentSerializer
+    what = "Voice environment"
+    scope = staticmethod(access.voice_environments)
+    update_service = staticmethod(services.update_voice_environment)
+    delete_service = staticmethod(services.delete_voice_environment)
