@@ -25,6 +25,14 @@ def require_admin(actor):
         raise NoPermission("Only a contact center admin may do this")
 
 
+def require_writer(actor):
+    """Provisioning writes need ROLE_ADMIN and a Provisioning service that is not read-only."""
+    require_admin(actor)
+    from .service_states import require_provisioning_writable
+
+    require_provisioning_writable()
+
+
 def require_reader(actor):
     """Contact-center-wide reads need ROLE_ADMIN or ROLE_SUPERVISOR."""
     contact_center_id(actor)

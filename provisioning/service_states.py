@@ -4,7 +4,7 @@ with the one function that changes a service's state (and announces it).
 """
 from django.db import transaction
 
-from gws_project.api.errors import InvalidValue, NotFound
+from gws_project.api.errors import InvalidValue, NotFound, ServiceUnavailable
 
 from . import features
 from .choices import ServiceState
@@ -43,6 +43,13 @@ def find(contact_center_id, service_id):
     if service is None:
         raise NotFound(f"Service '{service_id}' does not exist")
     return service
+
+
+def require_provisioning_writable():
+    """Provisioning writes are refused while the Provisioning service is not Active."""
+    state = _provisioning_state()
+    if state != ServiceState.ACTIVE:
+        raise ServiceUnavailable(f"Provisioning service is {state}: it accepts no changes at this time")
 
 
 def _check_state(state):

@@ -86,7 +86,7 @@ def _apply_user_fields(user, data):
 @transaction.atomic
 def create_user(actor, data):
     """Create a user in the actor's contact center (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     if User.objects.filter(user_name=data["userName"]).exists():
         raise AlreadyExists(f"userName '{data['userName']}' already exists")
     user = User(contact_center_id=actor.contact_center_id, user_name=data["userName"])
@@ -102,7 +102,7 @@ def create_user(actor, data):
 @transaction.atomic
 def update_user(actor, user, data):
     """Change a user's attributes, roles or password (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     if user.pk == actor.pk and (data.get("enabled") is False or ("roles" in data and Role.ADMIN not in data["roles"])):
         raise Forbidden("An admin may not disable itself or drop its own ROLE_ADMIN")
     _apply_user_fields(user, data)
@@ -113,7 +113,7 @@ def update_user(actor, user, data):
 @transaction.atomic
 def delete_user(actor, user):
     """Delete a user; its devices stay in the contact center, unassigned (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     if user.pk == actor.pk:
         raise Forbidden("An admin may not delete itself")
     user.delete()
@@ -134,13 +134,13 @@ def _unique_name(queryset, name, what, exclude=None):
 
 def _create_named(actor, queryset, data, what):
     """Create a contact-center object identified by a unique name (skill, voice environment)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     _unique_name(queryset, data["name"], what)
     return queryset.model.objects.create(contact_center_id=actor.contact_center_id, name=data["name"])
 
 
 def _rename(actor, obj, queryset, data, what):
-    access.require_admin(actor)
+    access.require_writer(actor)
     if "name" in data:
         _unique_name(queryset, data["name"], what, exclude=obj)
         obj.name = data["name"]
@@ -160,7 +160,7 @@ def update_voice_environment(actor, environment, data):
 
 @transaction.atomic
 def delete_voice_environment(actor, environment):
-    access.require_admin(actor)
+    access.require_writer(actor)
     if environment.devices.exists():
         raise InUse(f"Voice environment '{environment.name}' still has devices")
     environment.delete()
@@ -191,7 +191,7 @@ def _number_must_be_free(contact_center_id, e164_number, exclude=None):
 @transaction.atomic
 def create_device(actor, data, user=None):
     """Create a device (and assign it to user, the "hybrid operation") (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     contact_center = actor.contact_center
     number = normalise(data["phoneNumber"], contact_center.country_code)
     _number_must_be_free(contact_center.pk, number.e164_number)
@@ -226,7 +226,7 @@ def create_device(actor, data, user=None):
 @transaction.atomic
 def update_device(actor, device, data):
     """Change a device's model, vendor, telephony network or voice environment (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     for wire, attribute in (("model", "model"), ("vendor", "vendor"), ("telephonyNetwork", "telephony_network")):
         if wire in data:
             setattr(device, attribute, data[wire])
@@ -240,7 +240,7 @@ def update_device(actor, device, data):
 
 @transaction.atomic
 def delete_device(actor, device):
-    access.require_admin(actor)
+    access.require_writer(actor)
     device.delete()
 
 
@@ -258,7 +258,7 @@ def _locked_device(device):
 @transaction.atomic
 def assign_device(actor, user, device):
     """Assign an existing device to a user; a device belongs to one user at most (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     device = _locked_device(device)
     if device.user_id == user.pk:
         raise AlreadyExists(f"Device '{device.phone_number}' is already assigned to this user")
@@ -271,7 +271,7 @@ def assign_device(actor, user, device):
 
 @transaction.atomic
 def unassign_device(actor, user, device):
-    access.require_admin(actor)
+    access.require_writer(actor)
     device = _locked_device(device)
     if device.user_id != user.pk:
         raise NotFound(f"Device '{device.phone_number}' is not assigned to this user")
@@ -298,13 +298,13 @@ def update_skill(actor, skill, data):
 @transaction.atomic
 def delete_skill(actor, skill):
     """Delete a skill and its assignments to users (admin only)."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     skill.delete()
 
 
 @transaction.atomic
 def assign_skill(actor, user, skill, level=DEFAULT_SKILL_LEVEL):
-    access.require_admin(actor)
+    access.require_writer(actor)
     if UserSkill.objects.filter(user=user, skill=skill).exists():
         raise AlreadyExists(f"Skill '{skill.name}' is already assigned to this user")
     try:
@@ -323,7 +323,7 @@ def _user_skill(user, skill):
 
 @transaction.atomic
 def set_skill_level(actor, user, skill, level):
-    access.require_admin(actor)
+    access.require_writer(actor)
     user_skill = _user_skill(user, skill)
     user_skill.level = level
     user_skill.save(update_fields=["level"])
@@ -332,5 +332,5 @@ def set_skill_level(actor, user, skill, level):
 
 @transaction.atomic
 def unassign_skill(actor, user, skill):
-    access.require_admin(actor)
+    access.require_writer(actor)
     _user_skill(user, skill).delete()

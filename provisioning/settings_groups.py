@@ -298,9 +298,11 @@ def _key_of(group, data):
 
 def _writable(actor, name):
     if name == GENERAL:
-        access.require_admin(actor)
+        access.require_writer(actor)
         raise ReadOnlyProperty("General settings are read-only")
-    return find_group(actor, name, writing=True)
+    group = find_group(actor, name, writing=True)
+    access.require_writer(actor)
+    return group
 
 
 def _stored(contact_center_id, group, key):
@@ -362,7 +364,7 @@ _GROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 @transaction.atomic
 def create_group(actor, data):
     """POST /settings {name, displayName, key}: a custom group."""
-    access.require_admin(actor)
+    access.require_writer(actor)
     if not isinstance(data, dict):
         raise MissingParameter("The request body must be a JSON object")
     _only(data, ("name", "displayName", "key"))
@@ -387,7 +389,8 @@ def delete_group(actor, name):
     """DELETE /settings/{group} without a body: a custom group and its settings."""
     group = find_group(actor, name, writing=True) if name not in SPECIAL_GROUPS else None
     if group is None or group.system:
-        access.require_admin(actor)
+        access.require_writer(actor)
         raise Forbidden(f"'{name}' is a system settings group: it cannot be deleted")
+    access.require_writer(actor)
     SettingsGroup.objects.filter(contact_center_id=actor.contact_center_id, name=name).delete()
     Setting.objects.filter(contact_center_id=actor.contact_center_id, group=name).delete()

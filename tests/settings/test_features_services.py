@@ -71,3 +71,17 @@ def test_routing_templates_filtered_by_channel_and_version(admin_client, agent_c
 def test_unauthenticated_reads_are_refused(client, db):
     assert_error(client.get("/api/v2/features"), 401, 20)
     assert_error(GWSClient("nobody@x.com", csrf=False).get("/api/v2/services"), 401, 20)
+
+
+def test_read_only_provisioning_refuses_writes_but_serves_reads(admin_client, agent):
+    from provisioning.models import SystemService
+
+    SystemService.objects.create(id="provisioning", state="ReadOnly")
+    assert admin_client.get("/api/v2/services/provisioning").json()["service"]["state"] == "ReadOnly"
+    assert admin_client.get("/api/v2/users").status_code == 200
+    assert_error(admin_client.post("/api/v2/skills", {"name": "Sales"}), 503, 4)
+    assert_error(admin_client.put(f"/api/v2/users/{agent.id}", {"firstName": "C"}), 503, 4)
+    assert_error(admin_client.post("/api/v2/settings/voice", {"name": "outboundCallerId", "value": "123"}), 503, 4)
+    assert_error(admin_client.post("/api/v2/settings", {"name": "prefs"}), 503, 4)
+    SystemService.objects.filter(id="provisioning").update(state="Active")
+    assert admin_client.post("/api/v2/skills", {"name": "Sales"}).json()["statusCode"] == 0
