@@ -11,13 +11,35 @@ def _dotted(filterset_class, name, filter_):
     filterset_class.base_filters[name] = filter_
 
 
+class _StrictBooleanField(django_filters.fields.forms.NullBooleanField):
+    """"true" or "false" only: django-filter reads any other text as "no filter", which would
+    silently list everyone for enabled=maybe."""
+
+    widget = django_filters.fields.forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text not in ("true", "false"):
+            raise django_filters.fields.forms.ValidationError("must be true or false")
+        return text == "true"
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+
 class UserFilterSet(django_filters.FilterSet):
     """Users by firstName, lastName, userName, enabled, roles, and their devices and skills."""
 
     userName = django_filters.CharFilter(field_name="user_name")
     firstName = django_filters.CharFilter(field_name="first_name")
     lastName = django_filters.CharFilter(field_name="last_name")
-    enabled = django_filters.BooleanFilter(field_name="is_active")
+    enabled = StrictBooleanFilter(field_name="is_active")
     roles = django_filters.ChoiceFilter(choices=Role.choices, method="filter_roles")
 
     class Meta:

@@ -197,7 +197,13 @@ def filter_queryset(resource, queryset, query):
 
 
 def sort_queryset(resource, queryset, query):
-    """Order by the sortBy list (one direction for all, as GWS allows), then by pk for stability."""
+    """Order by the sortBy list (one direction for all, as GWS allows), then by pk for stability.
+
+    Without sortBy the queryset's own ordering (or its model's default) stays first.
+    """
+    if not query.sort_by:
+        default = list(queryset.query.order_by or queryset.model._meta.ordering)
+        return queryset.order_by(*default, "pk")
     ordering = []
     for name in query.sort_by:
         key = resource.sorts[name]

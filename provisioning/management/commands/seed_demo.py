@@ -14,7 +14,8 @@ DEMO_PEOPLE = [
     ("agent1@redwings.com", "Carole", "Spencer", [Role.AGENT], "5001", {"Sales": 3, "Support": 2}),
     ("agent2@redwings.com", "Bob", "Probert", [Role.AGENT], "5002", {"Support": 4}),
 ]
-DEMO_ADMIN = "admin@redwings.com"
+# The admin login of the seed's Python sample ("Python Example"), so it runs unchanged against `make run`.
+DEMO_ADMIN = "mikeb@redwings.com"
 
 
 class Command(BaseCommand):

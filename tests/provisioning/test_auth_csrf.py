@@ -1,0 +1,152 @@
+"""Authentication (Basic opening a JSESSIONID session, the cookie alone) and GWS CSRF protection."""
+import base64
+
+import pytest
+from django.test import Client
+
+from provisioning import services
+from provisioning.models import Skill, User
+from tests.conftest import PASSWORD, GWSClient, assert_error, basic
+
+
+# ---------------------------------------------------------------------------------------------
+# Credentials
+# ---------------------------------------------------------------------------------------------
+
+
+def test_request_without_credentials_is_not_authenticated(db):
+    response = Client().get("/api/v2/me")
+    assert_error(response, 401, 20)
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [basic("mikeb@redwings.com", "wrong"), basic("nobody@redwings.com"), "Basic !!!notbase64", "Basic",
+     "Basic " + base64.b64encode(b"no-colon").decode()],
+)
+def test_bad_credentials_are_not_authenticated(admin, authorization):
+    assert_error(Client().get("/api/v2/users", headers={"Authorization": authorization}), 401, 20)
+
+
+@pytest.mark.parametrize("path", ["/api/v2/me", "/api/v2/users", "/api/v2/devices", "/api/v2/skills",
+                                  "/api/v2/voice-environments", "/api/v2/me/devices", "/api/v2/me/skills"])
+def test_every_read_needs_credentials(db, path):
+    assert_error(Client().get(path), 401, 20)
+
+
+def test_write_without_credentials_and_csrf_disabled_is_not_authenticated(db, settings):
+    settings.GWS_CSRF_ENABLED = False
+    assert_error(GWSClient().post("/api/v2/skills", {"name": "Sales"}), 401, 20)
+
+
+def test_basic_opens_a_jsessionid_session_that_works_alone(admin):
+    # given a client that authenticated once with Basic
+    client = Client()
+    response = client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)})
+    assert response.status_code == 200
+    assert "JSESSIONID" in response.cookies
+    # when it sends only the cookie, then it is still the admin
+    assert client.get("/api/v2/me").json()["user"]["userName"] == admin.user_name
+
+
+def test_wrong_basic_on_an_open_session_is_refused(admin):
+    client = Client()
+    client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)})
+    assert_error(client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name, "wrong")}), 401, 20)
+
+
+def test_basic_of_another_user_on_a_session_switches_user(admin, agent):
+    client = Client()
+    client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)})
+    body = client.get("/api/v2/me", headers={"Authorization": basic(agent.user_name)}).json()
+    assert body["user"]["userName"] == agent.user_name
+    assert client.get("/api/v2/me").json()["user"]["userName"] == agent.user_name
+
+
+def test_disabled_user_cannot_log_in(admin, agent):
+    services.update_user(admin, agent, {"enabled": False})
+    assert_error(Client().get("/api/v2/me", headers={"Authorization": basic(agent.user_name)}), 401, 20)
+
+
+def test_disabling_a_user_ends_its_open_session(admin_client, agent):
+    # given an agent with an open session
+    client = Client()
+    client.get("/api/v2/me", headers={"Authorization": basic(agent.user_name)})
+    # when the admin disables it
+    assert admin_client.put(f"/api/v2/users/{agent.id}", {"enabled": False}).json() == {"statusCode": 0}
+    # then neither the cookie nor Basic lets it in
+    assert_error(client.get("/api/v2/me"), 401, 20)
+    assert_error(client.get("/api/v2/me", headers={"Authorization": basic(agent.user_name)}), 401, 20)
+
+
+def test_passwords_are_stored_hashed(admin_client, admin):
+    admin_client.post("/api/v2/users", {"userName": "new@redwings.com", "password": "plain-text-pw"})
+    user = User.objects.get(user_name="new@redwings.com")
+    assert "plain-text-pw" not in user.password and user.check_password("plain-text-pw")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSRF ("Cross Site Request Forgery Protection")
+# ---------------------------------------------------------------------------------------------
+
+
+def test_authenticated_get_hands_out_the_csrf_header_and_token(admin):
+    response = Client().get("/api/v2/me", headers={"Authorization": basic(admin.user_name)})
+    assert response.headers["X-CSRF-HEADER"] == "X-CSRF-TOKEN"
+    assert len(response.headers["X-CSRF-TOKEN"]) == 36
+
+
+def test_token_is_tied_to_the_session_and_stays_the_same(admin):
+    client = Client(headers={"Authorization": basic(admin.user_name)})
+    first = client.get("/api/v2/me").headers["X-CSRF-TOKEN"]
+    assert client.get("/api/v2/skills").headers["X-CSRF-TOKEN"] == first
+    other = Client(headers={"Authorization": basic(admin.user_name)}).get("/api/v2/me").headers["X-CSRF-TOKEN"]
+    assert other != first
+
+
+def test_unauthenticated_get_hands_out_no_token(db):
+    response = Client().get("/api/v2/diagnostics/version")
+    assert "X-CSRF-TOKEN" not in response.headers
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_write_without_the_token_is_forbidden(admin, method):
+    # given a client that has a session but does not send the token
+    client = GWSClient(admin.user_name, csrf=False)
+    client.get("/api/v2/me")
+    # when it writes, then 403 says the CSRF token is missing, and nothing changed
+    response = getattr(client, method)("/api/v2/skills", {"name": "Sales"})
+    assert_error(response, 403, 3)
+    assert "CSRF token" in response.json()["statusMessage"]
+    assert not Skill.objects.exists()
+
+
+def test_write_with_a_token_of_another_session_is_forbidden(admin):
+    token = GWSClient(admin.user_name).csrf_token
+    client = GWSClient(admin.user_name)
+    response = client.post("/api/v2/skills", {"name": "Sales"}, headers={"X-CSRF-TOKEN": token})
+    assert_error(response, 403, 3)
+
+
+def test_write_with_the_token_of_its_session_succeeds(admin_client):
+    assert admin_client.post("/api/v2/skills", {"name": "Sales"}).json()["statusCode"] == 0
+
+
+def test_csrf_turned_off_hands_out_no_token_and_checks_none(admin, settings):
+    settings.GWS_CSRF_ENABLED = False
+    client = GWSClient(admin.user_name)
+    assert client.csrf_token is None
+    assert client.post("/api/v2/skills", {"name": "Sales"}).json()["statusCode"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Role and contact center scoping, in one place
+# ---------------------------------------------------------------------------------------------
+
+
+def test_system_superuser_without_contact_center_may_not_use_tenant_resources(db):
+    User.objects.create_superuser("root", PASSWORD)
+    client = GWSClient("root")
+    assert_error(client.get("/api/v2/me"), 403, 5)
+    assert_error(client.get("/api/v2/users"), 403, 5)
