@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mptt",
     "channels",
     "provisioning",
+    "dispositions",
 ]
 
 MIDDLEWARE = [
