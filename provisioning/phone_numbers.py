@@ -8,7 +8,7 @@ from phonenumbers import geocoder
 from gws_project.api.errors import InvalidValue
 
 # What a dialable number may contain besides digits: a leading "+", and the usual separators.
-_ALLOWED = re.compile(r"^\+?[0-9][0-9 ()./-]*$")
+_ALLOWED = re.compile(r"^\+?\(?[0-9][0-9 ()./-]*$")
 
 
 @dataclass(frozen=True)
