@@ -1,0 +1,64 @@
+"""List endpoints cost a fixed number of SQL queries, whatever the number of rows."""
+import pytest
+
+from provisioning.models import Device, Skill, User, UserSkill
+
+
+@pytest.fixture
+def crowd(admin):
+    """200 agents, each with two of three skills and a device."""
+    contact_center = admin.contact_center
+    environment = admin.contact_center.voice_environments.get()
+    skills = Skill.objects.bulk_create(Skill(contact_center=contact_center, name=name) for name in ("A", "B", "C"))
+    users = User.objects.bulk_create(
+        User(contact_center=contact_center, user_name=f"agent{n:03}", last_name=f"L{n % 17}", roles_text="ROLE_AGENT")
+        for n in range(200)
+    )
+    UserSkill.objects.bulk_create(
+        UserSkill(user=user, skill=skills[(n + k) % 3], level=(n + k) % 10) for n, user in enumerate(users) for k in (0, 1)
+    )
+    Device.objects.bulk_create(
+        Device(contact_center=contact_center, voice_environment=environment, user=user, phone_number=str(6000 + n),
+               e164_number=str(6000 + n), digits=str(6000 + n))
+        for n, user in enumerate(users)
+    )
+    return users
+
+
+# Session, actor, count, rows, and one per prefetched relation: what a page of any size costs.
+MAX_QUERIES = 7
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/users?fields=*&subresources=skills,devices",
+        "/api/v2/users?fields=*&subresources=*&limit=500&sortBy=skills.level&order=Descending",
+        "/api/v2/users?fields=id,userName&subresources=skills&skills.name=A&sortBy=lastName,skills.name&limit=200",
+        "/api/v2/users?fields=*&devices.phoneNumber=6001",
+        "/api/v2/devices?fields=*",
+        "/api/v2/devices?fields=*&resolveUris=*&sortBy=phoneNumber&limit=500",
+        "/api/v2/users",
+    ],
+)
+def test_list_queries_are_bounded_for_200_users(admin_client, crowd, django_assert_max_num_queries, path):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = admin_client.get(path)
+    assert response.status_code == 200
+    body = response.json()
+    rows = body.get("users") or body.get("devices") or body.get("uris")
+    assert len(rows) >= 1
+
+
+def test_a_page_of_200_users_brings_every_skill_and_device(admin_client, crowd):
+    users = admin_client.get("/api/v2/users?fields=userName&subresources=skills,devices&roles=ROLE_AGENT&limit=500").json()["users"]
+    assert len(users) == 200
+    assert all(len(user["skills"]) == 2 and len(user["devices"]) == 1 for user in users)
+
+
+def test_me_with_all_subresources_is_bounded(admin, crowd, django_assert_max_num_queries):
+    from tests.conftest import GWSClient
+
+    client = GWSClient(admin.user_name)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get("/api/v2/me?subresources=*").status_code == 200
