@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "mptt",
     "channels",
     "provisioning",
+    "notifications",
+    "voice",
     "dispositions",
 ]
 
@@ -175,3 +177,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GWS_LOG_LEVEL", "WARNING")},
 }
+
+# --- notifications (CometD / Bayeux at /api/v2/notifications) ---------------------------------
+# How long a user's messages are kept for clients that reconnect (seconds).
+NOTIFICATIONS_RETENTION_SECONDS = float(os.environ.get("GWS_NOTIFICATIONS_RETENTION_SECONDS", "300"))
+# Bayeux advice: a /meta/connect is held up to TIMEOUT; clients wait INTERVAL between connects;
+# a client that has not connected for MAX_INTERVAL after its last connect ended expires (ms).
+COMETD_TIMEOUT_MS = int(os.environ.get("GWS_COMETD_TIMEOUT_MS", "30000"))
+COMETD_INTERVAL_MS = int(os.environ.get("GWS_COMETD_INTERVAL_MS", "0"))
+COMETD_MAX_INTERVAL_MS = int(os.environ.get("GWS_COMETD_MAX_INTERVAL_MS", "10000"))
+# How often each server process looks for expired clients (seconds).
+COMETD_SWEEP_SECONDS = float(os.environ.get("GWS_COMETD_SWEEP_SECONDS", "1"))
+# --- end notifications -------------------------------------------------------------------------

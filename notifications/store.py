@@ -1,0 +1,347 @@
+"""
+Where the notification server keeps its state: each user's message sequence and retained
+messages, the Bayeux client sessions, and which clients each user has.
+
+Two implementations with one (async) interface:
+
+- ``MemoryStore`` (embedded default, no REDIS_URL): dictionaries in this process. One server
+  process serves everything, so this is all the state there is; it is lost on restart, and
+  clients then handshake again and re-read their state.
+- ``RedisStore`` (REDIS_URL set): the same state in Redis, shared by every server process, so a
+  client whose process died reconnects to another with the same clientId and its cursor, and a
+  message published anywhere is numbered in one sequence per user.
+
+Every operation that must be atomic across processes (number-and-append, create, remove) is one
+Redis command sequence in a Lua script or a MULTI transaction.
+"""
+import asyncio
+import json
+import threading
+import time
+import weakref
+from collections import deque
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+
+
+@dataclass
+class ClientSession:
+    """One Bayeux client (a clientId) of one user."""
+
+    client_id: str
+    user_id: str
+    contact_center_id: str | None
+    # The user's sequence number of the last message handed to this client (or skipped by it).
+    seq: int = 0
+    subscriptions: list = field(default_factory=list)
+    connection_type: str = ""
+    expires_at: float = 0.0
+
+    def to_json(self):
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        # Redis' Lua cjson writes an empty list back as {}.
+        data["subscriptions"] = list(data.get("subscriptions") or [])
+        return cls(**data)
+
+
+@dataclass
+class Backlog:
+    """The retained messages of a user after a given sequence number."""
+
+    messages: list  # [(seq, channel, data)], in sequence order
+    last_seq: int
+    # False when some message after the cursor is no longer retained (the client must resync).
+    complete: bool
+
+
+def retention_seconds():
+    return settings.NOTIFICATIONS_RETENTION_SECONDS
+
+
+def _backlog(entries, after, last_seq):
+    """Entries (seq, channel, data) sorted by seq -> what a client at ``after`` has missed."""
+    missed = [entry for entry in entries if entry[0] > after]
+    if after >= last_seq:
+        return Backlog([], last_seq, True)
+    complete = bool(missed) and missed[0][0] == after + 1
+    return Backlog(missed, last_seq, complete)
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedded: one process
+# ---------------------------------------------------------------------------------------------
+
+
+class MemoryStore:
+    """The state in this process (embedded set-up). Thread-safe: publishers run in threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._seq = {}
+        self._log = {}  # user -> deque[(time, seq, channel, data)]
+        self._sessions = {}
+        self._clients = {}  # user -> set of client ids
+
+    def _trim(self, log, now):
+        horizon = now - retention_seconds()
+        while log and log[0][0] < horizon:
+            log.popleft()
+
+    async def append(self, user_id, channel, data):
+        return self.append_now(user_id, channel, data)
+
+    def append_now(self, user_id, channel, data):
+        now = time.time()
+        with self._lock:
+            seq = self._seq.get(user_id, 0) + 1
+            self._seq[user_id] = seq
+            log = self._log.setdefault(user_id, deque())
+            log.append((now, seq, channel, data))
+            self._trim(log, now)
+        return seq
+
+    async def last_seq(self, user_id):
+        return self.last_seq_now(user_id)
+
+    def last_seq_now(self, user_id):
+        with self._lock:
+            return self._seq.get(user_id, 0)
+
+    async def since(self, user_id, after):
+        with self._lock:
+            log = self._log.get(user_id, deque())
+            self._trim(log, time.time())
+            entries = [(seq, channel, data) for _, seq, channel, data in log]
+            return _backlog(entries, after, self._seq.get(user_id, 0))
+
+    async def create_session(self, session):
+        """Save a new session; True when it is the user's first client."""
+        with self._lock:
+            self._sessions[session.client_id] = session.to_json()
+            clients = self._clients.setdefault(session.user_id, set())
+            clients.add(session.client_id)
+            return len(clients) == 1
+
+    async def load_session(self, client_id):
+        with self._lock:
+            text = self._sessions.get(client_id)
+        return ClientSession.from_json(text) if text else None
+
+    async def save_session(self, session):
+        """Update a session that still exists; False when it was removed meanwhile."""
+        with self._lock:
+            if session.client_id not in self._sessions:
+                return False
+            stored = ClientSession.from_json(self._sessions[session.client_id])
+            session.seq = max(session.seq, stored.seq)
+            self._sessions[session.client_id] = session.to_json()
+            return True
+
+    async def advance(self, client_id, seq):
+        """Move a session's cursor forward (never back)."""
+        with self._lock:
+            text = self._sessions.get(client_id)
+            if text:
+                session = ClientSession.from_json(text)
+                if seq > session.seq:
+                    session.seq = seq
+                    self._sessions[client_id] = session.to_json()
+
+    async def remove_session(self, client_id):
+        """Remove a session once: (session, whether it was the user's last client), or (None, False)."""
+        with self._lock:
+            text = self._sessions.pop(client_id, None)
+            if text is None:
+                return None, False
+            session = ClientSession.from_json(text)
+            clients = self._clients.get(session.user_id, set())
+            clients.discard(client_id)
+            if not clients:
+                self._clients.pop(session.user_id, None)
+            return session, not clients
+
+    async def expired(self, now):
+        with self._lock:
+            sessions = [ClientSession.from_json(text) for text in self._sessions.values()]
+        return [s.client_id for s in sessions if s.expires_at and s.expires_at < now]
+
+    async def client_count(self, user_id):
+        with self._lock:
+            return len(self._clients.get(user_id, ()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Production: Redis, shared by every server process
+# ---------------------------------------------------------------------------------------------
+
+PREFIX = "gws:cometd:"
+
+# Number a message in its user's sequence and append it to the user's log, trimming entries
+# older than the retention window (stream ids are millisecond timestamps: MINID trims by age).
+_APPEND = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MINID', ARGV[1], '*', 'seq', seq, 'channel', ARGV[2], 'data', ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return seq
+"""
+
+# Remove a session exactly once; returns {session json, clients left} or nil.
+_REMOVE = """
+local text = redis.call('GET', KEYS[1])
+if not text then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return nil
+end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+local user = cjson.decode(text)['user_id']
+local clients = ARGV[2] .. user
+redis.call('SREM', clients, ARGV[1])
+return {text, redis.call('SCARD', clients)}
+"""
+
+# Save a session only if it still exists, never moving its cursor back.
+_SAVE = """
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local stored = cjson.decode(text)
+local new = cjson.decode(ARGV[1])
+if stored['seq'] > new['seq'] then new['seq'] = stored['seq'] end
+redis.call('SET', KEYS[1], cjson.encode(new), 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], new['expires_at'], new['client_id'])
+return 1
+"""
+
+_ADVANCE = """
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local session = cjson.decode(text)
+if tonumber(ARGV[1]) > session['seq'] then
+  session['seq'] = tonumber(ARGV[1])
+  redis.call('SET', KEYS[1], cjson.encode(session), 'KEEPTTL')
+end
+return 1
+"""
+
+# A session key outlives its expiry a little, so the sweeper still finds it to announce it.
+_KEY_GRACE_MS = 60_000
+
+
+class RedisStore:
+    """The state in Redis (production set-up: several server processes)."""
+
+    def __init__(self, url):
+        self.url = url
+        # redis.asyncio connections belong to one event loop: one client per loop.
+        self._clients = weakref.WeakKeyDictionary()
+
+    def _redis(self):
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
+            self._clients[loop] = client
+            _close_with_loop(loop, client)
+        return client
+
+    def _session_key(self, client_id):
+        return f"{PREFIX}session:{client_id}"
+
+    async def append(self, user_id, channel, data):
+        now_ms = int(time.time() * 1000)
+        retention_ms = int(retention_seconds() * 1000)
+        keys = [f"{PREFIX}seq:{user_id}", f"{PREFIX}log:{user_id}"]
+        args = [now_ms - retention_ms, channel, json.dumps(data), retention_ms]
+        return int(await self._redis().eval(_APPEND, len(keys), *keys, *args))
+
+    async def last_seq(self, user_id):
+        return int(await self._redis().get(f"{PREFIX}seq:{user_id}") or 0)
+
+    async def since(self, user_id, after):
+        redis = self._redis()
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.get(f"{PREFIX}seq:{user_id}")
+            horizon = int((time.time() - retention_seconds()) * 1000)
+            pipe.xrange(f"{PREFIX}log:{user_id}", min=f"{horizon}-0")
+            last, entries = await pipe.execute()
+        parsed = [(int(f["seq"]), f["channel"], json.loads(f["data"])) for _, f in entries]
+        return _backlog(parsed, after, int(last or 0))
+
+    async def create_session(self, session):
+        redis = self._redis()
+        key = self._session_key(session.client_id)
+        clients = f"{PREFIX}clients:{session.user_id}"
+        ttl = max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, session.to_json(), px=ttl)
+            pipe.zadd(f"{PREFIX}expiry", {session.client_id: session.expires_at})
+            pipe.sadd(clients, session.client_id)
+            pipe.scard(clients)
+            _, _, added, count = await pipe.execute()
+        return bool(added) and count == 1
+
+    async def load_session(self, client_id):
+        text = await self._redis().get(self._session_key(client_id))
+        return ClientSession.from_json(text) if text else None
+
+    async def save_session(self, session):
+        ttl = max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
+        keys = [self._session_key(session.client_id), f"{PREFIX}expiry"]
+        saved = await self._redis().eval(_SAVE, len(keys), *keys, session.to_json(), ttl)
+        return bool(saved)
+
+    async def advance(self, client_id, seq):
+        await self._redis().eval(_ADVANCE, 1, self._session_key(client_id), seq)
+
+    async def remove_session(self, client_id):
+        keys = [self._session_key(client_id), f"{PREFIX}expiry"]
+        result = await self._redis().eval(_REMOVE, len(keys), *keys, client_id, f"{PREFIX}clients:")
+        if not result:
+            return None, False
+        text, left = result
+        return ClientSession.from_json(text), int(left) == 0
+
+    async def expired(self, now):
+        return list(await self._redis().zrangebyscore(f"{PREFIX}expiry", "-inf", now))
+
+    async def client_count(self, user_id):
+        return int(await self._redis().scard(f"{PREFIX}clients:{user_id}"))
+
+
+def _close_with_loop(loop, client):
+    """Close a loop's Redis client when the loop closes (as channels-redis does for its pools):
+    ``async_to_sync`` outside a server runs each call in a short-lived loop of its own."""
+    original_close = loop.close
+
+    def close(*args, **kwargs):
+        loop.close = original_close
+        if not loop.is_running() and not loop.is_closed():
+            try:
+                loop.run_until_complete(client.aclose())
+            except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
+                pass
+        return original_close(*args, **kwargs)
+
+    loop.close = close
+
+
+_store = None
+_store_lock = threading.Lock()
+
+
+def get_store():
+    """The store of this set-up: Redis when REDIS_URL is set, else this process's memory."""
+    global _store
+    with _store_lock:
+        url = settings.REDIS_URL
+        wanted = RedisStore if url else MemoryStore
+        if not isinstance(_store, wanted) or (url and _store.url != url):
+            _store = RedisStore(url) if url else MemoryStore()
+        return _store
