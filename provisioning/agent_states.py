@@ -1,6 +1,14 @@
 """
 Agent-state operations ("Agent State Operations"): the five system operations, custom ones an
-admin defines in the `agent-states` settings group, and matching a device's state to them.
+admin defines in the `agent-states` settings group, and matching a device's state to them
+("Agent State Matching in Device State").
+
+The voice channel uses two functions of this module:
+
+- ``find(contact_center_id, operation_name)``: the operation a ``POST /me/channels/voice
+  {"operationName": ...}`` asks for (its state, workMode and reason);
+- ``user_state(contact_center_id, state, work_mode, reason)``: the ``userState`` of a device
+  resource, with the matching operation's ``id`` and ``displayName`` when there is one.
 """
 from .choices import AgentState, WorkMode
 from .models import Setting
@@ -26,9 +34,12 @@ SYSTEM_OPERATIONS = [
         "state": AgentState.NOT_READY,
         "workMode": WorkMode.AFTER_CALL_WORK,
     },
+    # The id keeps the document's odd "A6Ef": clients may have it hard-coded.
     {"id": "0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB", "operationName": "Offline", "displayName": "Offline", "state": AgentState.LOGOUT},
 ]
 SYSTEM_NAMES = {operation["operationName"] for operation in SYSTEM_OPERATIONS}
+# The wire order of an operation's properties, as in the document's example.
+PROPERTIES = ("id", "operationName", "displayName", "state", "workMode", "reason")
 
 
 def _plain(operation):
@@ -48,17 +59,43 @@ def find(contact_center_id, operation_name):
     return next((op for op in operations(contact_center_id) if op["operationName"] == operation_name), None)
 
 
-def match(contact_center_id, state, work_mode=None, reason=None):
+def _signature(state, work_mode, reason):
+    """What identifies an operation for matching: an empty workMode or reason is no workMode or reason."""
+    return (str(state), str(work_mode) if work_mode else None, reason or None)
+
+
+def same_signature(operation, known):
+    """The operation among known (other than itself) with operation's state, workMode and reason."""
+    wanted = _signature(operation["state"], operation.get("workMode"), operation.get("reason"))
+    for other in known:
+        if other["operationName"] != operation["operationName"] and (
+            _signature(other["state"], other.get("workMode"), other.get("reason")) == wanted
+        ):
+            return other
+    return None
+
+
+def match(contact_center_id, state, work_mode=None, reason=None, known=None):
     """The {id, displayName} of the operation with exactly this state, workMode and reason, or None.
 
-    "Agent State Matching in Device State": a device's userState carries the id and displayName
-    of the matching operation when there is one, and only then.
+    Creating an operation with the signature of another is refused, so at most one matches.
+    ``known`` is the list ``operations(contact_center_id)`` returned, for callers that match many
+    devices at once (one query instead of one per device).
     """
-    for operation in operations(contact_center_id):
-        if (
-            operation["state"] == state
-            and operation.get("workMode") == (work_mode or None)
-            and operation.get("reason") == (reason or None)
-        ):
+    wanted = _signature(state, work_mode, reason)
+    for operation in operations(contact_center_id) if known is None else known:
+        if _signature(operation["state"], operation.get("workMode"), operation.get("reason")) == wanted:
             return {"id": operation["id"], "displayName": operation["displayName"]}
     return None
+
+
+def user_state(contact_center_id, state, work_mode=None, reason=None, known=None):
+    """A device's ``userState``: id and displayName of the matching operation (only when one
+    matches), then state, workMode and reason (only those that are set)."""
+    result = dict(match(contact_center_id, state, work_mode, reason, known) or {})
+    result["state"] = str(state)
+    if work_mode:
+        result["workMode"] = str(work_mode)
+    if reason:
+        result["reason"] = reason
+    return result

@@ -3,6 +3,7 @@
 The two templates are the document's; it elides their parameter schemas ("schema": [...]), so
 each schema here lists the parameters its dependencies name.
 """
+from gws_project.api.errors import NotFound
 
 ROUTING_TEMPLATES = [
     {
@@ -33,3 +34,11 @@ ROUTING_TEMPLATES = [
         ],
     },
 ]
+
+
+def find(template_id):
+    """One routing template; 6 when the catalogue has no such template."""
+    found = next((template for template in ROUTING_TEMPLATES if template["id"] == template_id), None)
+    if found is None:
+        raise NotFound(f"Routing template '{template_id}' does not exist")
+    return found

@@ -86,6 +86,12 @@ def set_provisioning_state(state):
 
 
 def _announce(contact_center_id, service):
-    from notifications.publish import announce_service_state
+    """Announce the new state once it is committed (a rolled-back change is never announced)."""
 
-    announce_service_state(contact_center_id, service)
+    def send():
+        # Imported late: notifications depends on provisioning, not the other way round.
+        from notifications.publish import announce_service_state
+
+        announce_service_state(contact_center_id, service)
+
+    transaction.on_commit(send)

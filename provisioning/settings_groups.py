@@ -114,14 +114,19 @@ def _validate_agent_state(data, creating):
     state = _required(data, "state", str, "a string")
     if state not in AgentState.values:
         raise InvalidValue(f"'state' must be one of {', '.join(AgentState.values)}")
-    if "workMode" in data and _typed(data, "workMode", str, "a string") not in WorkMode.values:
-        raise InvalidValue(f"'workMode' must be one of {', '.join(WorkMode.values)}")
+    if "workMode" in data:
+        if _typed(data, "workMode", str, "a string") not in WorkMode.values:
+            raise InvalidValue(f"'workMode' must be one of {', '.join(WorkMode.values)}")
+        # AuxWork and AfterCallWork are kinds of NotReady (the system operations' table).
+        if state != AgentState.NOT_READY:
+            raise InvalidValue(f"'workMode' {data['workMode']} goes with the NotReady state only")
     if "reason" in data:
         _non_empty_string(data, "reason")
 
 
-def _prepare_agent_state(data, existing):
-    """Custom operations get a stable id at creation; it is read-only afterwards."""
+def _prepare_agent_state(contact_center_id, data, existing):
+    """Custom operations get a stable id at creation; it is read-only afterwards. Two operations
+    never share state, workMode and reason, so a device state matches at most one of them."""
     operation = dict(data)
     operation.setdefault("displayName", operation["operationName"])
     if existing is None:
@@ -132,7 +137,12 @@ def _prepare_agent_state(data, existing):
         if "id" in operation and operation["id"] != existing["id"]:
             raise ReadOnlyProperty("'id' is read-only")
         operation["id"] = existing["id"]
-    return {key: operation[key] for key in ("id", "operationName", "displayName", "state", "workMode", "reason") if key in operation}
+    twin = agent_states.same_signature(operation, agent_states.operations(contact_center_id))
+    if twin is not None:
+        raise AlreadyExists(
+            f"Agent state operation '{twin['operationName']}' already has this state, workMode and reason"
+        )
+    return {key: operation[key] for key in agent_states.PROPERTIES if key in operation}
 
 
 def _validate_access_control(data, creating):
@@ -160,7 +170,7 @@ class Group:
     key: str
     listed_by_key: bool = True  # GET /settings shows "key" (else "name"), as the document does
     validate: object = None  # validate(data, creating) for system groups; None: any JSON
-    prepare: object = None  # prepare(data, existing) -> the object to store
+    prepare: object = None  # prepare(contact_center_id, data, existing) -> the object to store
     defaults: dict = field(default_factory=dict)  # key -> setting: always there, update only
     sorted_by_key: bool = False
     admin_only: bool = False
@@ -178,10 +188,12 @@ SYSTEM_GROUPS = {
             "Voice",
             "name",
             validate=_validate_voice,
+            # Only defaultTelephonyNetworkType is a default setting (the document's note, and its
+            # example of a fresh voice group); the others exist once an admin creates them.
             defaults={
                 "defaultTelephonyNetworkType": {"name": "defaultTelephonyNetworkType", "value": TelephonyNetwork.PRIVATE.value},
-                "defaultWrapupTime": {"name": "defaultWrapupTime", "value": 0},
             },
+            sorted_by_key=True,
         ),
         Group("voice-operations", "Voice Operations", "operationName", validate=_validate_voice_operation),
         Group(
@@ -317,7 +329,7 @@ def create_setting(actor, name, data):
         group.validate(data, True)
     if key in group.defaults or _stored(actor.contact_center_id, group, key) is not None:
         raise AlreadyExists(f"Setting '{key}' already exists in '{name}'")
-    stored = group.prepare(data, None) if group.prepare else data
+    stored = group.prepare(actor.contact_center_id, data, None) if group.prepare else data
     try:
         with transaction.atomic():
             Setting.objects.create(contact_center_id=actor.contact_center_id, group=group.name, key=key, data=stored)
@@ -335,7 +347,7 @@ def update_setting(actor, name, data):
     row = _stored(actor.contact_center_id, group, key)
     if row is None and key not in group.defaults:
         raise NotFound(f"Setting '{key}' does not exist in '{name}'")
-    stored = group.prepare(data, row.data if row else None) if group.prepare else data
+    stored = group.prepare(actor.contact_center_id, data, row.data if row else None) if group.prepare else data
     if row is None:
         Setting.objects.create(contact_center_id=actor.contact_center_id, group=group.name, key=key, data=stored)
     else:

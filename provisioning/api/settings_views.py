@@ -4,13 +4,10 @@ themselves from, and what tells a client which parts of the API exist.
 """
 from rest_framework.response import Response
 
-from gws_project.api.errors import Forbidden, NoPermission, NotFound
 from gws_project.api.views import OK, GWSView
 
-from .. import access, features, service_states, settings_groups
-from ..models import ContactCenterFeature
+from .. import access, features, routing_templates, service_states, settings_groups
 from ..resources import FEATURES, ROUTING_TEMPLATES, SERVICES, SYSTEM_FEATURES
-from ..routing_templates import ROUTING_TEMPLATES as TEMPLATE_DATA
 
 
 class SettingsView(GWSView):
@@ -64,27 +61,17 @@ class FeaturesView(GWSView):
 
 
 class FeatureView(GWSView):
+    """/features/{id}: a feature of the contact center (unassigned ones do not exist: 6)."""
+
     resource = FEATURES
 
-    def _assigned(self, feature_id):
-        contact_center_id = access.contact_center_id(self.request.user)
-        if feature_id not in features.FEATURES:
-            raise NotFound(f"Feature '{feature_id}' does not exist")
-        features.require_resource(contact_center_id, feature_id)
-        return contact_center_id
-
     def get(self, request, feature_id):
-        self._assigned(feature_id)
-        return self.item_response(features.FEATURES[feature_id])
+        contact_center_id = access.contact_center_id(request.user)
+        return self.item_response(features.assigned_feature(contact_center_id, feature_id))
 
     def delete(self, request, feature_id):
         """Only a cloud admin (superuser) removes a feature; default features stay."""
-        contact_center_id = self._assigned(feature_id)
-        if feature_id in features.DEFAULT_IDS:
-            raise Forbidden(f"'{feature_id}' is a default feature: it cannot be unassigned")
-        if not request.user.is_superuser:
-            raise NoPermission("Only a cloud admin may remove a feature")
-        ContactCenterFeature.objects.filter(contact_center_id=contact_center_id, feature_id=feature_id).delete()
+        features.unassign(request.user, access.contact_center_id(request.user), feature_id)
         return Response(OK)
 
 
@@ -96,6 +83,16 @@ class SystemFeaturesView(GWSView):
     def get(self, request):
         access.require_admin(request.user)
         return self.static_list_response(list(features.FEATURES.values()))
+
+
+class SystemFeatureView(GWSView):
+    """GET /system/features/{id}: one feature of the catalogue (what the list's URIs name)."""
+
+    resource = SYSTEM_FEATURES
+
+    def get(self, request, feature_id):
+        access.require_admin(request.user)
+        return self.item_response(features.feature(feature_id))
 
 
 class ServicesView(GWSView):
@@ -119,4 +116,14 @@ class RoutingTemplatesView(GWSView):
 
     def get(self, request):
         access.require_admin(request.user)
-        return self.static_list_response(TEMPLATE_DATA)
+        return self.static_list_response(routing_templates.ROUTING_TEMPLATES)
+
+
+class RoutingTemplateView(GWSView):
+    """GET /system/routing-templates/{id}: one template (what the list's URIs name)."""
+
+    resource = ROUTING_TEMPLATES
+
+    def get(self, request, template_id):
+        access.require_admin(request.user)
+        return self.item_response(routing_templates.find(template_id))

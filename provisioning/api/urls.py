@@ -26,7 +26,11 @@ urlpatterns = [
     path("features", settings_views.FeaturesView.as_view(), name="features"),
     path("features/<str:feature_id>", settings_views.FeatureView.as_view(), name="feature"),
     path("system/features", settings_views.SystemFeaturesView.as_view(), name="system-features"),
+    path("system/features/<str:feature_id>", settings_views.SystemFeatureView.as_view(), name="system-feature"),
     path("services", settings_views.ServicesView.as_view(), name="services"),
     path("services/<str:service_id>", settings_views.ServiceView.as_view(), name="service"),
     path("system/routing-templates", settings_views.RoutingTemplatesView.as_view(), name="routing-templates"),
+    path(
+        "system/routing-templates/<str:template_id>", settings_views.RoutingTemplateView.as_view(), name="routing-template"
+    ),
 ]

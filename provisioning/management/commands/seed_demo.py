@@ -51,4 +51,4 @@ class Command(BaseCommand):
         settings_groups.create_setting(admin, "voice", {"name": "toast-filter", "value": toast})
         case = toast + [{"attachedDataKey": "POC", "displayName": "Purpose of Call"}]
         settings_groups.create_setting(admin, "voice", {"name": "case-filter", "value": case})
-        settings_groups.update_setting(admin, "voice", {"name": "defaultWrapupTime", "value": 10})
+        settings_groups.create_setting(admin, "voice", {"name": "defaultWrapupTime", "value": 10})
