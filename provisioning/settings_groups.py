@@ -280,10 +280,19 @@ def settings_of(contact_center_id, group):
     return found
 
 
+def _dispositions():
+    """The dispositions group is the default disposition group of the dispositions app."""
+    from dispositions import settings_group
+
+    return settings_group
+
+
 def read(actor, name):
     """GET /settings/{group}: the group's key and its settings."""
     if name == GENERAL:
         return {"settings": general_settings(ContactCenter.objects.get(pk=access.contact_center_id(actor)))}
+    if name == DISPOSITIONS:
+        return _dispositions().read(actor)
     group = find_group(actor, name)
     return {"key": group.key, "settings": settings_of(actor.contact_center_id, group)}
 
@@ -323,6 +332,8 @@ def _stored(contact_center_id, group, key):
 
 @transaction.atomic
 def create_setting(actor, name, data):
+    if name == DISPOSITIONS:
+        return _dispositions().create(actor, data)
     group = _writable(actor, name)
     key = _key_of(group, data)
     if group.validate:
@@ -340,6 +351,8 @@ def create_setting(actor, name, data):
 @transaction.atomic
 def update_setting(actor, name, data):
     """PUT replaces the whole setting (for allowedOrigins: the whole array)."""
+    if name == DISPOSITIONS:
+        return _dispositions().update(actor, data)
     group = _writable(actor, name)
     key = _key_of(group, data)
     if group.validate:
@@ -357,6 +370,8 @@ def update_setting(actor, name, data):
 
 @transaction.atomic
 def delete_setting(actor, name, data):
+    if name == DISPOSITIONS:
+        return _dispositions().delete(actor, data)
     group = _writable(actor, name)
     key = _key_of(group, data)
     _only(data, (group.key,))
