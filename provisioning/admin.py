@@ -2,6 +2,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import service_states
+from .choices import ServiceState
 from .models import (
     ContactCenter,
     ContactCenterFeature,
@@ -107,7 +109,20 @@ class UserSkillAdmin(ContactCenterScopedAdmin):
 
 @admin.register(VoiceEnvironment)
 class VoiceEnvironmentAdmin(ContactCenterScopedAdmin):
-    list_display = ("name", "contact_center")
+    list_display = ("name", "contact_center", "service_state")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "service_state":  # ReadOnly applies to the Provisioning service only
+            kwargs["choices"] = [choice for choice in db_field.choices if choice[0] != ServiceState.READ_ONLY]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A changed Voice service state goes through service_states, which announces it."""
+        if not change or "service_state" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        new_state, obj.service_state = obj.service_state, form.initial["service_state"]
+        super().save_model(request, obj, form, change)
+        service_states.set_voice_state(obj, new_state)
 
 
 @admin.register(SettingsGroup)
@@ -131,3 +146,9 @@ class ContactCenterFeatureAdmin(ContactCenterScopedAdmin):
 @admin.register(SystemService)
 class SystemServiceAdmin(admin.ModelAdmin):
     list_display = ("id", "state")
+
+    def save_model(self, request, obj, form, change):
+        """The Provisioning service's state goes through service_states, which announces it."""
+        if obj.pk != service_states.PROVISIONING_ID:
+            return super().save_model(request, obj, form, change)
+        service_states.set_provisioning_state(obj.state)

@@ -19,10 +19,12 @@ def _provisioning_state():
 
 
 def provisioning_service(state=None):
+    """The Provisioning service resource (one for the whole system)."""
     return {"id": PROVISIONING_ID, "name": "Provisioning", "type": "Provisioning", "state": state or _provisioning_state()}
 
 
 def voice_service(environment):
+    """The Voice service resource of a voice environment."""
     return {"id": str(environment.id), "name": environment.name, "type": "Voice", "state": environment.service_state}
 
 
@@ -39,6 +41,7 @@ def services(contact_center_id):
 
 
 def find(contact_center_id, service_id):
+    """One service of a contact center; 6 when it has no such service."""
     service = next((s for s in services(contact_center_id) if s["id"] == service_id), None)
     if service is None:
         raise NotFound(f"Service '{service_id}' does not exist")
@@ -86,12 +89,9 @@ def set_provisioning_state(state):
 
 
 def _announce(contact_center_id, service):
-    """Announce the new state once it is committed (a rolled-back change is never announced)."""
+    """Announce a state change as a ServiceStateChangeMessage; notifications delivers it once the
+    change commits (a rolled-back change is never announced)."""
+    # Imported late: notifications depends on provisioning, not the other way round.
+    from notifications.publish import announce_service_state
 
-    def send():
-        # Imported late: notifications depends on provisioning, not the other way round.
-        from notifications.publish import announce_service_state
-
-        announce_service_state(contact_center_id, service)
-
-    transaction.on_commit(send)
+    announce_service_state(contact_center_id, service)

@@ -265,3 +265,68 @@ def test_read_only_provisioning_refuses_writes_but_serves_reads(admin_client, ag
     assert_error(admin_client.post("/api/v2/settings", {"name": "prefs"}), 503, 4)
     SystemService.objects.filter(id="provisioning").update(state="Active")
     assert admin_client.post("/api/v2/skills", {"name": "Sales"}).json()["statusCode"] == 0
+
+
+def test_service_state_change_reaches_the_contact_centers_users_as_a_notification(
+    contact_center, admin, agent, foreign_admin, django_capture_on_commit_callbacks
+):
+    """The real path: service_states -> notifications.publish -> each user's message log."""
+    from notifications.testing import NotificationRecorder
+
+    ours, theirs = NotificationRecorder(agent), NotificationRecorder(foreign_admin)
+    environment = services.default_voice_environment(contact_center.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        service_states.set_voice_state(environment, "Inactive")
+    assert [message["data"] for message in ours.messages("/notifications/services")] == [
+        {
+            "messageType": "ServiceStateChangeMessage",
+            "service": {"id": str(environment.id), "name": "EmbeddedSwitch", "type": "Voice", "state": "Inactive"},
+        }
+    ]
+    assert theirs.messages() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        service_states.set_provisioning_state("ReadOnly")
+    expected = {"messageType": "ServiceStateChangeMessage", "service": service_states.provisioning_service("ReadOnly")}
+    assert ours.messages()[-1]["data"] == expected and theirs.messages()[-1]["data"] == expected
+
+
+def test_a_rolled_back_state_change_is_not_announced(contact_center, agent, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from notifications.testing import NotificationRecorder
+
+    recorder = NotificationRecorder(agent)
+    environment = services.default_voice_environment(contact_center.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            service_states.set_voice_state(environment, "Inactive")
+            raise RuntimeError("something after the change fails")
+    environment.refresh_from_db()
+    assert environment.service_state == "Active" and recorder.messages() == []
+
+
+def test_the_django_admin_changes_service_states_through_service_states(db, contact_center, announced, django_capture_on_commit_callbacks):
+    from django.test import Client
+    from django.urls import reverse
+
+    from provisioning.models import User
+    from tests.conftest import PASSWORD
+
+    User.objects.create_superuser("root", PASSWORD)
+    client = Client()
+    client.login(user_name="root", password=PASSWORD)
+    environment = services.default_voice_environment(contact_center.pk)
+    url = reverse("admin:provisioning_voiceenvironment_change", args=[environment.pk])
+    form = {"contact_center": contact_center.pk, "name": environment.name, "service_state": "Inactive"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    assert [(cc, service["state"]) for cc, service in announced] == [(contact_center.pk, "Inactive")]
+    # ReadOnly is not offered for a Voice service.
+    assert client.post(url, {**form, "service_state": "ReadOnly"}).status_code == 200
+    environment.refresh_from_db()
+    assert environment.service_state == "Inactive"
+    add = reverse("admin:provisioning_systemservice_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(add, {"id": "provisioning", "state": "ReadOnly"}).status_code == 302
+    assert announced[-1] == (contact_center.pk, service_states.provisioning_service("ReadOnly"))
+    assert service_states.provisioning_service()["state"] == "ReadOnly"
