@@ -8,6 +8,7 @@ from gws_project.api.views import VersionView
 api_v2 = [
     path("diagnostics/version", VersionView.as_view(), name="version"),
     path("", include("provisioning.api.urls")),
+    path("", include("voice.api.urls")),
     path("", include("dispositions.api.urls")),
 ]
 

@@ -189,9 +189,15 @@ class MeResource(UserResource):
 
     subresources = {
         **UserResource.subresources,
-        # Active calls come from the voice service (issue 5); until it exists a user has none.
-        "calls": Subresource(lambda user, ctx: []),
+        # Active calls come from the voice service (voice/resources.py).
+        "calls": Subresource(lambda user, ctx: _render_calls(user, ctx)),
     }
+
+
+def _render_calls(user, ctx):
+    from voice.resources import render_me_calls  # voice builds on provisioning, not the reverse
+
+    return render_me_calls(user, ctx)
 
 
 ME = MeResource()

@@ -622,9 +622,12 @@ class Switch:
 
     def op_Timer(self, request):
         party = self.snapshot.parties.get(request.params["party_id"])
-        if party is None or party.timer_action != Timer.ANSWER or party.state != State.RINGING:
-            return  # the timer is stale: the call moved on before it was due
-        self._answer(party)
+        if party is None:
+            return
+        action, party.timer_action, party.timer_due = party.timer_action, "", None
+        if action == Timer.ANSWER and party.state == State.RINGING:
+            self._answer(party)
+        # Otherwise the timer is stale (the call moved on before it was due): it just ends.
 
 
 __all__ = ["ACTIVE_STATES", "Request", "Snapshot", "Switch", "SwitchError", "UserEvent", "view"]

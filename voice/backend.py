@@ -1,0 +1,148 @@
+"""
+The narrow interface between the Voice API and the switch, as between GWS and a T-Server:
+``submit(request)`` hands one request (a JSON-able dict, see voice/services.py) to the switch
+and returns once the switch has taken it; events come back as CometD messages, never as the
+return value. ``SwitchUnreachable`` means the request did not reach the switch.
+
+Two back ends, chosen by GWS_VOICE_SWITCH:
+
+- ``embedded`` (default): the switch runs in this process; ``submit`` executes the request at
+  once. A daemon thread fires due timers (a simulated party answering after a delay).
+- ``process``: the switch is its own process (``manage.py runswitch``) reached through the
+  channel layer (Redis in production): ``submit`` sends the request to the ``voice-switch``
+  channel and waits GWS_VOICE_SWITCH_TIMEOUT seconds (3) for the switch to take it.
+
+A real telephony back end would be a third class with the same ``submit``.
+"""
+import asyncio
+import logging
+import os
+import threading
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+SWITCH_CHANNEL = "voice-switch"
+REQUEST, REPLY = "voice.request", "voice.reply"
+
+
+class SwitchUnreachable(Exception):
+    """The switch did not take the request (its process is down or does not answer)."""
+
+
+class EmbeddedBackend:
+    """The switch inside this process."""
+
+    timers_enabled = os.environ.get("GWS_VOICE_TIMERS", "1") not in ("0", "false", "no")
+
+    def __init__(self):
+        self._timer_thread = None
+        self._lock = threading.Lock()
+
+    def submit(self, request):
+        from . import services
+
+        result = services.execute(request)
+        if result.get("timers"):
+            self.ensure_timers()
+        return result
+
+    def ensure_timers(self):
+        """Start the timer thread once (only where timers run: not in tests that fire them)."""
+        if not self.timers_enabled:
+            return
+        with self._lock:
+            if self._timer_thread is None or not self._timer_thread.is_alive():
+                self._timer_thread = threading.Thread(target=self._fire_timers, name="voice-timers", daemon=True)
+                self._timer_thread.start()
+
+    def _fire_timers(self):
+        from django.db import close_old_connections
+
+        from . import services
+
+        while True:
+            time.sleep(0.1)
+            try:
+                services.run_due_timers()
+                if not services.pending_timers():
+                    return
+            except Exception:  # noqa: BLE001 - a failed timer run is retried on the next tick
+                logger.exception("Voice timers failed")
+            finally:
+                close_old_connections()
+
+
+class ProcessBackend:
+    """The switch in its own process, reached through the channel layer."""
+
+    def __init__(self, timeout=None):
+        self.timeout = float(os.environ.get("GWS_VOICE_SWITCH_TIMEOUT", "3")) if timeout is None else timeout
+
+    def submit(self, request):
+        return async_to_sync(self._roundtrip)(request)
+
+    async def _roundtrip(self, request):
+        layer = get_channel_layer()
+        reply_channel = await layer.new_channel("voice-reply.")
+        # A request that waited past its deadline is dropped by the switch: the client was told
+        # 503 and must not see it carried out later.
+        deadline = time.time() + self.timeout
+        await layer.send(SWITCH_CHANNEL, {"type": REQUEST, "request": request, "reply_to": reply_channel, "deadline": deadline})
+        try:
+            reply = await asyncio.wait_for(layer.receive(reply_channel), self.timeout)
+        except asyncio.TimeoutError:
+            raise SwitchUnreachable() from None
+        if reply.get("error"):
+            raise RuntimeError(f"The switch failed: {reply['error']}")
+        return reply["result"]
+
+
+_backend = None
+
+
+def get_backend():
+    """The configured back end (one per process)."""
+    global _backend
+    if _backend is None:
+        mode = os.environ.get("GWS_VOICE_SWITCH", "embedded")
+        _backend = ProcessBackend() if mode == "process" else EmbeddedBackend()
+    return _backend
+
+
+def set_backend(backend):
+    """Replace the back end (tests; an embedding with its own telephony)."""
+    global _backend
+    _backend = backend
+
+
+async def serve(stop, tick=0.1):
+    """The switch process's loop: take requests from the channel layer one at a time (a switch
+    is sequential), reply, and fire due timers. Returns when ``stop`` (an asyncio.Event) is set."""
+    from asgiref.sync import sync_to_async
+
+    from . import services
+
+    layer = get_channel_layer()
+    execute = sync_to_async(services.execute, thread_sensitive=True)
+    run_timers = sync_to_async(services.run_due_timers, thread_sensitive=True)
+    while not stop.is_set():
+        try:
+            message = await asyncio.wait_for(layer.receive(SWITCH_CHANNEL), tick)
+        except asyncio.TimeoutError:
+            message = None
+        if message is not None and message.get("deadline", 0) >= time.time():
+            try:
+                result = await execute(message["request"])
+                reply = {"type": REPLY, "result": result}
+            except Exception as error:  # noqa: BLE001 - the API is told, the switch keeps serving
+                logger.exception("Switch request failed")
+                reply = {"type": REPLY, "error": str(error)}
+            await layer.send(message["reply_to"], reply)
+        try:
+            await run_timers()
+        except Exception:  # noqa: BLE001
+            logger.exception("Voice timers failed")

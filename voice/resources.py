@@ -1,0 +1,75 @@
+"""The call resource as GET shows it: /me/calls, /me/calls/{id} and /me?subresources=calls."""
+from gws_project.api.resources import Resource
+from provisioning.models import ContactCenter
+
+from . import messages, store
+from .models import VoiceParty
+from .switch import view
+from .switch.model import ACTIVE_STATES
+
+
+class CallResource(Resource):
+    """Calls are rendered from the switch's views of them (wire dicts), like a catalogue."""
+
+    plural, singular, collection_path = "calls", "call", "me/calls"
+    field_names = (
+        "id",
+        "state",
+        "callUuid",
+        "connId",
+        "deviceUri",
+        "uri",
+        "path",
+        "participants",
+        "participantsInfo",
+        "dnis",
+        "ani",
+        "callType",
+        "capabilities",
+        "userData",
+        "parentCallUri",
+        "toast",
+        "case",
+        "duration",
+        "mute",
+        "recordingState",
+        "supervisorListeningIn",
+        "monitoredUserMuted",
+        "monitoring",
+    )
+    sorts = {name: name for name in ("id", "state", "callType", "dnis", "duration")}
+
+    def item_path(self, obj):
+        return f"/me/calls/{obj['id']}"
+
+    def represent(self, obj, ctx):
+        return dict(obj)
+
+
+CALLS = CallResource()
+
+
+def user_calls(user, base_uri, call_id=None):
+    """The user's active calls as call resources, oldest first (one call when call_id is given)."""
+    parties = VoiceParty.objects.filter(device__user=user, state__in=ACTIVE_STATES)
+    if call_id is not None:
+        parties = parties.filter(call_id=call_id)
+    party_ids = list(parties.order_by("created_at", "id").values_list("id", "device_id"))
+    if not party_ids:
+        return []
+    snapshot, _ = store.load([], {device for _, device in party_ids}, lock=False)
+    contact_center = ContactCenter.objects.get(pk=user.contact_center_id)
+    filters = messages.Filters.of(contact_center)
+    now = store.now()
+    return [
+        messages.call_resource(view(snapshot, snapshot.parties[party_id], now), base_uri, filters)
+        for party_id, _ in party_ids
+        if party_id in snapshot.parties
+    ]
+
+
+def render_me_calls(user, ctx):
+    """The calls subresource of /me."""
+    if user.contact_center_id is None:
+        return []
+    return user_calls(user, ctx.base_uri)
