@@ -29,8 +29,12 @@ def validate_origin(origin):
         raise InvalidValue("'*' alone is not an allowed origin: name a domain, e.g. https://*.example.com")
     if parts.scheme not in ("http", "https") or not host or parts.path not in ("", "/") or parts.query or parts.fragment:
         raise InvalidValue(f"'{origin}' is not an origin (scheme://host[:port])")
-    if not _HOST.fullmatch(host):
+    if not _HOST.fullmatch(host) or parts.username is not None or parts.password is not None:
         raise InvalidValue(f"'{origin}' has an invalid host name")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        raise InvalidValue(f"'{origin}' has an invalid port") from None
 
 
 def _pattern(allowed):
@@ -54,14 +58,22 @@ def contact_center_origins(contact_center_id=None):
 
 
 def _globally_allowed(origin):
-    return origin in settings.CORS_ALLOWED_ORIGINS
+    """Configuration's origins (GWS_CORS_ALLOWED_ORIGINS), wildcards included."""
+    return matches(origin, settings.CORS_ALLOWED_ORIGINS)
 
 
 @receiver(check_request_enabled)
 def allow_contact_center_origins(sender, request, **kwargs):
-    """Allow an origin that some contact center lists (django-cors-headers' dynamic hook)."""
+    """Allow, on API paths, an origin that configuration (with a wildcard) or some contact center
+    lists: django-cors-headers' hook for dynamic origins.
+
+    django-cors-headers also asks this hook whether CORS applies to paths outside
+    CORS_URLS_REGEX; answering yes there would let a listed origin read the admin with cookies.
+    """
     origin = request.headers.get("Origin")
-    return bool(origin) and matches(origin, contact_center_origins())
+    if not origin or not re.match(settings.CORS_URLS_REGEX, request.path_info):
+        return False
+    return _globally_allowed(origin) or matches(origin, contact_center_origins())
 
 
 class ContactCenterCorsMiddleware:

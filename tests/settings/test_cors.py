@@ -68,3 +68,74 @@ def test_another_contact_centers_origin_cannot_read_our_responses(admin_client, 
 def test_only_admins_touch_access_control(agent_client):
     assert_error(agent_client.get(ACCESS), 403, 5)
     assert_error(agent_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://a.com"]}), 403, 5)
+
+
+def test_an_allowed_origin_reads_the_csrf_headers_with_credentials(admin_client, agent_client):
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://*.genhtcc.com"]})
+    response = agent_client.get("/api/v2/me", headers={"Origin": "https://desk.genhtcc.com"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "https://desk.genhtcc.com"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    exposed = [name.strip().lower() for name in response.headers["Access-Control-Expose-Headers"].split(",")]
+    assert {"x-csrf-header", "x-csrf-token"} <= set(exposed)
+    assert response.headers["X-CSRF-HEADER"] == "X-CSRF-TOKEN" and response.headers["X-CSRF-TOKEN"]
+    assert "origin" in response.headers["Vary"].lower()
+    # The write the token is for: answered with the CORS headers too.
+    response = agent_client.post("/api/v2/settings/voice", {"name": "x", "value": 1}, headers={"Origin": "https://desk.genhtcc.com"})
+    assert_error(response, 403, 5)
+    assert response.headers["Access-Control-Allow-Origin"] == "https://desk.genhtcc.com"
+
+
+def test_preflight_for_every_write_method(admin_client, client):
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["http://localhost:3000"]})
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        response = preflight(client, "http://localhost:3000", path="/api/v2/settings/voice", method=method)
+        assert response.status_code == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert method in response.headers["Access-Control-Allow-Methods"]
+    # The port is part of the origin.
+    assert "Access-Control-Allow-Origin" not in preflight(client, "http://localhost:3001").headers
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://localhost:3000").headers
+
+
+def test_listed_origins_get_no_cors_outside_the_api(admin_client, client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://global.example.com"]
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://desk.genhtcc.com"]})
+    for origin in ("https://desk.genhtcc.com", "https://global.example.com"):
+        response = client.get("/admin/login/", headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert "Access-Control-Allow-Origin" not in preflight(client, origin, path="/admin/login/").headers
+
+
+def test_global_origins_may_use_wildcards(client, settings, db):
+    settings.CORS_ALLOWED_ORIGINS = ["https://*.global.example.com"]
+    assert preflight(client, "https://a.global.example.com").headers["Access-Control-Allow-Origin"] == "https://a.global.example.com"
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://global.example.com").headers
+
+
+def test_globally_allowed_origin_reads_any_contact_centers_answers(agent_client, foreign_client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://global.example.com"]
+    for user_client in (agent_client, foreign_client):
+        response = user_client.get("/api/v2/me", headers={"Origin": "https://global.example.com"})
+        assert response.headers["Access-Control-Allow-Origin"] == "https://global.example.com"
+
+
+def test_more_malformed_origins_are_refused(admin_client):
+    for origin in ("https://a.com:99999", "https://a.com:port", "https://user:pw@a.com", "ftp://a.com", "https://a.com?q=1", "https://", "*.genhtcc.com"):
+        assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": [origin]}), 400, 10)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": [7]}), 400, 1)
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins"}), 400, 1)
+    # Nothing was stored by the refused requests: the array is created once, then replaced.
+    assert admin_client.get(ACCESS).json()["settings"] == []
+    assert admin_client.post(ACCESS, {"name": "allowedOrigins", "value": []}).json() == {"statusCode": 0}
+    assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://b.com"]}), 409, 18)
+    assert admin_client.delete(ACCESS, {"name": "allowedOrigins"}).json() == {"statusCode": 0}
+    assert admin_client.get(ACCESS).json()["settings"] == []
+
+
+def test_removing_an_origin_stops_its_preflights(admin_client, client):
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://a.example.com", "https://b.example.com"]})
+    assert preflight(client, "https://b.example.com").headers["Access-Control-Allow-Origin"]
+    admin_client.put(ACCESS, {"name": "allowedOrigins", "value": ["https://a.example.com"]})
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://b.example.com").headers
+    assert preflight(client, "https://a.example.com").headers["Access-Control-Allow-Origin"]
