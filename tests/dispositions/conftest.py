@@ -38,3 +38,29 @@ def tree(admin):
 def team(admin):
     """A top-level agent group."""
     return services.create_group(admin, {"name": "Team A", "contains": Contains.USERS})
+
+
+def assert_trees_sound():
+    """Every tree's nested sets agree with its parent links: 1..2n, children inside parents."""
+    from collections import defaultdict
+
+    from dispositions.models import Group
+
+    by_tree = defaultdict(list)
+    for group in Group.objects.all():
+        by_tree[group.tree_id].append(group)
+    for tree_id, nodes in by_tree.items():
+        by_id = {node.pk: node for node in nodes}
+        roots = [node for node in nodes if node.parent_id is None]
+        assert len(roots) == 1, f"tree {tree_id} has {len(roots)} roots"
+        edges = sorted([node.lft for node in nodes] + [node.rght for node in nodes])
+        assert edges == list(range(1, 2 * len(nodes) + 1)), f"tree {tree_id}: {edges}"
+        for node in nodes:
+            assert node.lft < node.rght
+            if node.parent_id is not None:
+                parent = by_id[node.parent_id]
+                assert parent.lft < node.lft and node.rght < parent.rght
+                assert node.level == parent.level + 1
+                assert node.contact_center_id == parent.contact_center_id
+            else:
+                assert node.level == 0
