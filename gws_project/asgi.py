@@ -1,4 +1,6 @@
-"""ASGI entry point: Django for HTTP, Channels for WebSockets (the CometD transport)."""
+"""ASGI entry point: Django for HTTP, Channels for the CometD transports (WebSocket, and
+HTTP long-polling, which runs outside Django's middleware so that a waiting poll holds no
+thread: see notifications/longpolling.py)."""
 import os
 
 from django.core.asgi import get_asgi_application
@@ -8,12 +10,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
-websocket_urlpatterns = []
+from notifications.routing import http_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": URLRouter([*http_urlpatterns, re_path(r"", django_asgi_app)]),
         "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -27,10 +27,10 @@ import json
 import logging
 
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
-from . import topics
+from . import clients, topics
 from .store import get_store
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,18 @@ def _refuse_event_loop(name):
 
 
 async def _deliver(user_ids, channel, data):
-    store = get_store()
     layer = get_channel_layer()
+    home = clients.serving_loop()
+    if isinstance(layer, InMemoryChannelLayer) and home is not None and home is not asyncio.get_running_loop():
+        # The in-memory layer's queues belong to the loop its consumers wait on; a publisher
+        # in another thread (a timer, a test, async_to_sync outside the server) hands over.
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_deliver_here(layer, user_ids, channel, data), home))
+    else:
+        await _deliver_here(layer, user_ids, channel, data)
+
+
+async def _deliver_here(layer, user_ids, channel, data):
+    store = get_store()
     for user_id in user_ids:
         seq = await store.append(user_id, channel, data)
         await layer.group_send(

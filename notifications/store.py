@@ -37,6 +37,8 @@ class ClientSession:
     subscriptions: list = field(default_factory=list)
     connection_type: str = ""
     expires_at: float = 0.0
+    # Whether the client has sent its first /meta/connect (answered at once, not held).
+    connected: bool = False
 
     def to_json(self):
         return json.dumps(asdict(self))
@@ -143,14 +145,16 @@ class MemoryStore:
             return True
 
     async def advance(self, client_id, seq):
-        """Move a session's cursor forward (never back)."""
+        """Move a session's cursor forward (never back); False when the session is gone."""
         with self._lock:
             text = self._sessions.get(client_id)
-            if text:
-                session = ClientSession.from_json(text)
-                if seq > session.seq:
-                    session.seq = seq
-                    self._sessions[client_id] = session.to_json()
+            if not text:
+                return False
+            session = ClientSession.from_json(text)
+            if seq > session.seq:
+                session.seq = seq
+                self._sessions[client_id] = session.to_json()
+            return True
 
     async def remove_session(self, client_id):
         """Remove a session once: (session, whether it was the user's last client), or (None, False)."""
@@ -298,7 +302,7 @@ class RedisStore:
         return bool(saved)
 
     async def advance(self, client_id, seq):
-        await self._redis().eval(_ADVANCE, 1, self._session_key(client_id), seq)
+        return bool(await self._redis().eval(_ADVANCE, 1, self._session_key(client_id), seq))
 
     async def remove_session(self, client_id):
         keys = [self._session_key(client_id), f"{PREFIX}expiry"]

@@ -1,0 +1,204 @@
+"""
+The HTTP long-polling transport: POST /api/v2/notifications[/handshake|/connect|...].
+
+A plain ASGI application, routed in ``gws_project/asgi.py`` before Django: under Django, an
+async view behind the project's sync middleware would still occupy a thread while it waits,
+and a held /meta/connect waits up to the advised timeout. Here a waiting poll is a coroutine
+listening on the channel layer. Because Django's middleware does not run, this module answers
+CORS itself with the REST API's rules (django-cors-headers' configuration, plus the origins of
+contact centers: ``provisioning.cors``), and authenticates like the API
+(``notifications.authentication``).
+"""
+import asyncio
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from corsheaders.conf import conf as cors_conf
+from django.conf import settings
+
+from provisioning import cors as contact_center_cors
+
+from . import bayeux, clients, topics
+from .authentication import authenticate, csrf_error, header
+from .store import get_store
+
+logger = logging.getLogger(__name__)
+
+# The official JavaScript client appends the message type to the URL (appendMessageTypeToURL).
+SUFFIXES = {"", "handshake", "connect", "subscribe", "unsubscribe", "disconnect"}
+PREFIX = "/api/v2/notifications"
+
+
+# ---------------------------------------------------------------------------------------------
+# CORS, as for the rest of /api
+# ---------------------------------------------------------------------------------------------
+
+
+def _any_contact_center_allows(origin):
+    return contact_center_cors.matches(origin, contact_center_cors.contact_center_origins())
+
+
+def _user_contact_center_allows(origin, contact_center_id):
+    return contact_center_cors.matches(origin, contact_center_cors.contact_center_origins(contact_center_id))
+
+
+async def cors_headers(origin, user, preflight):
+    """The CORS response headers for a request from ``origin`` (none when it is not allowed)."""
+    if not origin:
+        return []
+    allowed = origin in settings.CORS_ALLOWED_ORIGINS
+    if not allowed:
+        allowed = await database_sync_to_async(_any_contact_center_allows)(origin)
+        if allowed and user is not None:
+            allowed = await database_sync_to_async(_user_contact_center_allows)(origin, user.contact_center_id)
+    if not allowed:
+        return [(b"vary", b"origin")]
+    found = [
+        (b"access-control-allow-origin", origin.encode("latin-1")),
+        (b"access-control-allow-credentials", b"true"),
+        (b"vary", b"origin"),
+    ]
+    if preflight:
+        found += [
+            (b"access-control-allow-headers", ", ".join(cors_conf.CORS_ALLOW_HEADERS).encode()),
+            (b"access-control-allow-methods", ", ".join(cors_conf.CORS_ALLOW_METHODS).encode()),
+            (b"access-control-max-age", str(cors_conf.CORS_PREFLIGHT_MAX_AGE).encode()),
+        ]
+    else:
+        found.append((b"access-control-expose-headers", ", ".join(settings.CORS_EXPOSE_HEADERS).encode()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The application
+# ---------------------------------------------------------------------------------------------
+
+
+class LongPollingApplication:
+    """CometD over HTTP long-polling (an ASGI application; wrap it in the session middleware)."""
+
+    async def __call__(self, scope, receive, send):
+        clients.ensure_sweeper()
+        suffix = scope["path"][len(PREFIX):].strip("/")
+        origin = header(scope, "Origin")
+        if suffix not in SUFFIXES:
+            await _respond(send, 404, _gws_error(6, f"'{scope['path']}' is not a notifications URL"), [])
+            return
+        if scope["method"] == "OPTIONS":
+            await _respond(send, 200, b"", await cors_headers(origin, None, preflight=True))
+            return
+        if scope["method"] != "POST":
+            await _respond(send, 405, _gws_error(3, "CometD messages are POSTed"), [(b"allow", b"POST, OPTIONS")])
+            return
+        body, connected = await _read_body(receive)
+        if not connected:
+            return
+        user = await authenticate(scope, keep_session=True)
+        extra = await cors_headers(origin, user, preflight=False)
+        try:
+            batch = bayeux.parse_batch(body)
+        except bayeux.MalformedBatch as error:
+            await _respond(send, 400, json.dumps([bayeux.malformed_reply(error)]).encode(), extra)
+            return
+        replies, messages = [], []
+        for message in batch:
+            peer = clients.Peer(bayeux.LONG_POLLING, user)
+            if isinstance(message, dict) and message.get("channel") == bayeux.HANDSHAKE:
+                peer.csrf_error = await csrf_error(scope, message)
+            result = await clients.handle(message, peer)
+            if isinstance(result, clients.HeldConnect):
+                delivered, reply = await _answer_connect(result, receive)
+                if reply is None:
+                    return  # the client went away while waiting: nothing was handed over
+                messages.extend(delivered)
+                replies.append(reply)
+            else:
+                replies.append(result)
+        await _respond(send, 200, json.dumps([*messages, *replies]).encode(), extra)
+
+
+async def _answer_connect(held, receive):
+    """(messages, connect reply) once there is something to say or the hold time is over;
+    (.., None) if the client disconnected meanwhile."""
+    session = held.session
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    group = topics.user_group(session.user_id)
+    # Join the group before reading the log: a message published in between is then seen
+    # by one or the other, and the cursor drops the second copy.
+    await layer.group_add(group, channel)
+    try:
+        messages, cursor, complete = await clients.pending(session)
+        if not complete:
+            return [], await clients.resync(held)
+        deadline = time.monotonic() + held.seconds
+        disconnected = asyncio.ensure_future(_wait_disconnect(receive))
+        try:
+            while not messages and time.monotonic() < deadline:
+                event = await _next_event(layer, channel, disconnected, deadline - time.monotonic())
+                if disconnected.done():
+                    return [], None
+                if event is None or event["seq"] <= cursor:
+                    continue
+                if event["seq"] == cursor + 1:
+                    entries = [(event["seq"], event["channel"], event["data"])]
+                else:
+                    entries = (await get_store().since(session.user_id, cursor)).messages or [
+                        (event["seq"], event["channel"], event["data"])
+                    ]
+                cursor = entries[-1][0]
+                # Subscriptions may have changed (another request) while this connect waited.
+                current = await get_store().load_session(session.client_id)
+                if current is None:
+                    return [], bayeux.unknown_client(held.message)
+                messages = bayeux.deliveries(entries, current.subscriptions)
+        finally:
+            disconnected.cancel()
+        # The cursor moves before the answer goes out, so a next connect (maybe on another
+        # process) never gets these again.
+        if not await get_store().advance(session.client_id, cursor):
+            return [], bayeux.unknown_client(held.message)
+        return messages, bayeux.connect_reply(held.message, clients.advice().as_dict())
+    finally:
+        await layer.group_discard(group, channel)
+
+
+async def _next_event(layer, channel, disconnected, seconds):
+    """The next message on our layer channel, or None after ``seconds`` or a disconnect."""
+    receiving = asyncio.ensure_future(layer.receive(channel))
+    done, _ = await asyncio.wait({receiving, disconnected}, timeout=max(seconds, 0), return_when=asyncio.FIRST_COMPLETED)
+    if receiving in done:
+        return receiving.result()
+    receiving.cancel()
+    return None
+
+
+async def _wait_disconnect(receive):
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def _read_body(receive):
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"", False
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks), True
+
+
+def _gws_error(status_code, status_message):
+    return json.dumps({"statusCode": status_code, "statusMessage": status_message}).encode()
+
+
+async def _respond(send, status, body, extra_headers):
+    headers = [(b"content-type", b"application/json;charset=UTF-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + list(extra_headers)})
+    await send({"type": "http.response.body", "body": body})
