@@ -11,8 +11,10 @@ voice/backend.py. Requests are plain JSON-able dicts so that they can cross the 
      "params": {...}, "base_uri": "http://host/api/v2"}
 """
 import logging
+import threading
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from notifications.publish import publish
 from provisioning.models import ContactCenter, Device
@@ -23,13 +25,38 @@ from .switch import CallEvent, ErrorEvent, Request, Switch
 
 logger = logging.getLogger(__name__)
 
+# A switch handles one request at a time, and what it announces must reach each user in the
+# order the changes were made. Row locks order the changes, but notifications are numbered when
+# they are delivered, after commit: two requests committing one after the other could still be
+# delivered the other way round. So a request holds the switch's turn from before its
+# transaction until its notifications are delivered (on commit, synchronously): a thread lock
+# within a process, and a PostgreSQL advisory lock across server processes.
+_turn = threading.Lock()
+SWITCH_LOCK_KEY = 0x6777735F766F6963  # "gws_voic"
+
+
+@contextmanager
+def switch_turn():
+    """Hold the switch (all server processes) from a request's start to its delivery."""
+    with _turn:
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SWITCH_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWITCH_LOCK_KEY])
+
 
 def execute(request):
     """Apply one switch request; returns {"callId": id of the call it concerned or created,
     "timers": whether a party now waits on a timer}."""
     contact_center = ContactCenter.objects.get(pk=request["contact_center_id"])
     call_id, device_id = request.get("call_id") or "", request.get("device_id") or ""
-    with transaction.atomic():
+    with switch_turn(), transaction.atomic():
         snapshot, rows = store.load([call_id] if call_id else [], [device_id] if device_id else [])
         base_uri = request.get("base_uri") or (rows[call_id].base_uri if call_id in rows else "")
         switch_request = Request(request["operation"], device_id=device_id, call_id=call_id, params=request.get("params") or {})
