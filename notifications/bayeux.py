@@ -245,7 +245,7 @@ def subscribe(message, current):
             return failure(message, f"400:{channel}:Invalid channel", subscription=message["subscription"]), current
         if not topics.may_subscribe(channel):
             return failure(message, f"403:{channel}:Subscription denied", subscription=message["subscription"]), current
-    after = list(current) + [channel for channel in wanted if channel not in current]
+    after = list(dict.fromkeys([*current, *wanted]))
     return success(message, subscription=message["subscription"]), after
 
 

@@ -46,6 +46,9 @@ class HeldConnect:
     message: dict
     session: ClientSession
     seconds: float
+    # The first connect after a handshake: answered at once and delivers nothing yet, because
+    # the client subscribes only now (a resumed cursor must not be spent on no subscriptions).
+    first: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,13 +151,14 @@ async def _connect(message, session, peer):
         return error
     # The first connect after a handshake is answered at once (the client then knows it is
     # connected, and subscribes); later ones are held until messages arrive or the timeout.
-    seconds = bayeux.hold_seconds(message, advice()) if session.connected else 0
+    first = not session.connected
+    seconds = 0 if first else bayeux.hold_seconds(message, advice())
     session.connected = True
     session.connection_type = peer.transport
     session.expires_at = time.time() + seconds + advice().max_interval / 1000
     if not await get_store().save_session(session):
         return bayeux.unknown_client(message)
-    return HeldConnect(message, session, seconds)
+    return HeldConnect(message, session, seconds, first)
 
 
 async def _change_subscriptions(message, session, change):

@@ -75,6 +75,8 @@ class BayeuxWebsocketConsumer(AsyncWebsocketConsumer):
         async with self.lock:
             self._cancel_held()
             await self._bind(held.session)
+            if held.first:
+                return [bayeux.connect_reply(held.message, clients.advice().as_dict())]
             messages, cursor, complete = await clients.pending(held.session)
             if not complete:
                 await self._unbind()

@@ -124,6 +124,8 @@ async def _answer_connect(held, receive):
     """(messages, connect reply) once there is something to say or the hold time is over;
     (.., None) if the client disconnected meanwhile."""
     session = held.session
+    if held.first:
+        return [], bayeux.connect_reply(held.message, clients.advice().as_dict())
     layer = get_channel_layer()
     channel = await layer.new_channel()
     group = topics.user_group(session.user_id)
