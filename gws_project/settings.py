@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "voice",
     "dispositions",
+    "webui",
 ]
 
 MIDDLEWARE = [
