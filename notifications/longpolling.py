@@ -61,14 +61,15 @@ async def cors_headers(origin, user, preflight):
         (b"access-control-allow-credentials", b"true"),
         (b"vary", b"origin"),
     ]
+    if cors_conf.CORS_EXPOSE_HEADERS:
+        found.append((b"access-control-expose-headers", ", ".join(cors_conf.CORS_EXPOSE_HEADERS).encode()))
     if preflight:
         found += [
             (b"access-control-allow-headers", ", ".join(cors_conf.CORS_ALLOW_HEADERS).encode()),
             (b"access-control-allow-methods", ", ".join(cors_conf.CORS_ALLOW_METHODS).encode()),
-            (b"access-control-max-age", str(cors_conf.CORS_PREFLIGHT_MAX_AGE).encode()),
         ]
-    else:
-        found.append((b"access-control-expose-headers", ", ".join(settings.CORS_EXPOSE_HEADERS).encode()))
+        if cors_conf.CORS_PREFLIGHT_MAX_AGE:
+            found.append((b"access-control-max-age", str(cors_conf.CORS_PREFLIGHT_MAX_AGE).encode()))
     return found
 
 

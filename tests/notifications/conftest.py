@@ -89,7 +89,7 @@ async def long_poll(payload, headers, suffix="", timeout=3):
     )
     response = await communicator.get_response(timeout=timeout)
     content = json.loads(response["body"]) if response["body"] else None
-    return response["status"], content, dict(response["headers"])
+    return response["status"], content, {key.lower(): value for key, value in response["headers"]}
 
 
 @pytest.fixture
