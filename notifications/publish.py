@@ -147,5 +147,4 @@ async def apublish_to_contact_center(contact_center_id, channel, data):
 def snapshot_sequence(user_id):
     """The user's last sequence number; read it BEFORE reading state, so that the state reflects
     at least every message up to it (messages are numbered after their change commits)."""
-    _refuse_event_loop("snapshot_sequence")
-    return async_to_sync(get_store().last_seq)(str(user_id))
+    return get_store().last_seq_blocking(str(user_id))

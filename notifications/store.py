@@ -110,6 +110,9 @@ class MemoryStore:
     async def last_seq(self, user_id):
         return self.last_seq_now(user_id)
 
+    def last_seq_blocking(self, user_id):
+        return self.last_seq_now(user_id)
+
     def last_seq_now(self, user_id):
         with self._lock:
             return self._seq.get(user_id, 0)
@@ -243,6 +246,7 @@ class RedisStore:
         self.url = url
         # redis.asyncio connections belong to one event loop: one client per loop.
         self._clients = weakref.WeakKeyDictionary()
+        self._sync = None
 
     def _redis(self):
         import redis.asyncio
@@ -267,6 +271,14 @@ class RedisStore:
 
     async def last_seq(self, user_id):
         return int(await self._redis().get(f"{PREFIX}seq:{user_id}") or 0)
+
+    def last_seq_blocking(self, user_id):
+        """For sync code (a view): a plain Redis client, no event loop needed."""
+        import redis
+
+        if self._sync is None:
+            self._sync = redis.Redis.from_url(self.url, decode_responses=True)
+        return int(self._sync.get(f"{PREFIX}seq:{user_id}") or 0)
 
     async def since(self, user_id, after):
         redis = self._redis()

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from gws_project.api.errors import MissingParameter, NotFound
 from gws_project.api.resources import descriptor
 from gws_project.api.views import OK, GWSView, reference_id, references, run_bulk
+from notifications.publish import snapshot_sequence
 
 from .. import access, services
 from ..resources import DEVICES, ME, SKILLS, USER_SKILLS, USERS, VOICE_ENVIRONMENTS
@@ -124,7 +125,13 @@ class MeView(GWSView):
 
     def get(self, request):
         access.contact_center_id(request.user)
-        return self.item_response(request.user)
+        # With subresources (the "recovering existing state" read), report the user's CometD
+        # sequence number, read BEFORE the state so the state reflects every message up to it.
+        sequence = snapshot_sequence(request.user.pk) if "subresources" in request.query_params else None
+        response = self.item_response(request.user)
+        if sequence is not None:
+            response.data["notificationSequence"] = sequence
+        return response
 
 
 class MeDevicesView(GWSView):

@@ -122,3 +122,16 @@ def test_a_new_user_of_the_contact_center_is_included(admin, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         notify.announce_service_state(admin.contact_center_id, {"id": "provisioning", "name": "Provisioning", "type": "Provisioning", "state": "ReadOnly"})
     assert recorder.messages()[0]["data"]["service"]["state"] == "ReadOnly"
+
+
+def test_me_with_subresources_reports_the_sequence_its_snapshot_reflects(agent, agent_client, django_capture_on_commit_callbacks):
+    # given two messages already published to the agent
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.publish(agent.pk, "/v2/me/devices", DEVICE_STATE)
+        notify.publish(agent.pk, "/v2/me/calls", {"messageType": "CallStateChangeMessage"})
+    recorder_then = NotificationRecorder(agent).start
+    # when the agent recovers its state
+    body = agent_client.get("/api/v2/me?subresources=*").json()
+    # then the snapshot says which messages it already reflects
+    assert body["notificationSequence"] == recorder_then >= 2
+    assert "notificationSequence" not in agent_client.get("/api/v2/me").json()
