@@ -1,0 +1,67 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test's thread, where Django refuses ORM calls:
+tests prepare their data before opening the browser and check the database after closing it.
+"""
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDE = {"width": 1280, "height": 800}
+NARROW = {"width": 390, "height": 844}  # a phone held upright
+# How long the UI may take to show something (ms): generous, the machine is shared.
+TIMEOUT = 15_000
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+browser_test = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+
+
+@contextmanager
+def chromium():
+    """A headless Chromium for the length of the block."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class PageProblems:
+    """Script errors and failed API answers (HTTP 5xx) a page met: a test ends with none."""
+
+    def __init__(self, page):
+        self.errors = []
+        page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
+        page.on("response", lambda response: response.status >= 500 and self.errors.append(f"HTTP {response.status} {response.url}"))
+
+
+def new_page(browser, base_url, viewport=WIDE):
+    """A page in a fresh context (its own cookies), with its problems recorded on page.problems."""
+    context = browser.new_context(viewport=viewport, base_url=base_url)
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    return page
+
+
+def log_in(page, user_name, password):
+    page.goto("/login")
+    page.get_by_label("User name", exact=True).fill(user_name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    # Until the next page has loaded, its scripts have not attached their handlers.
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def screenshot_path(tmp_path, name):
+    """docs/screenshots/<name>.png when GWS_UPDATE_SCREENSHOTS=1, else a temporary file."""
+    if os.environ.get("GWS_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS / f"{name}.png"
+    return tmp_path / f"{name}.png"
