@@ -110,10 +110,10 @@ export function parseJson(text, what) {
 export function table(caption, headers, rows, {empty = "Nothing here yet."} = {}) {
   if (!rows.length) return el("p", {class: "muted"}, empty);
   return el("div", {class: "table-wrap"},
-    el("table", {},
+    el("table", {class: "stack"},
       el("caption", {class: "visually-hidden"}, caption),
       el("thead", {}, el("tr", {}, headers.map((header) => el("th", {scope: "col"}, header)))),
-      el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((cell) => el("td", {}, cell)))))));
+      el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((cell, index) => el("td", {"data-label": headers[index]}, cell)))))));
 }
 
 /** Replace a container's content. */

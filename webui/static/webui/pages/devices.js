@@ -29,7 +29,7 @@ async function load() {
     const owner = device.userUri ? api.idOf(device.userUri) : null;
     return [
       device.phoneNumber,
-      el("span", {class: "hide-narrow"}, device.e164Number || ""),
+      device.e164Number || "",
       device.telephonyNetwork,
       device.deviceState,
       owner ? el("a", {href: `/console/users/${encodeURIComponent(owner)}`}, names.get(owner) || owner) : "—",

@@ -10,6 +10,7 @@ const listError = document.getElementById("list-error");
 const pageInfo = document.getElementById("page-info");
 const prev = document.getElementById("prev-page");
 const next = document.getElementById("next-page");
+const HEADERS = ["User name", "Name", "Roles", "Skills (level)", "Devices", "Status"];
 const SEARCHABLE = ["userName", "lastName", "firstName", "devices.phoneNumber"];
 let offset = 0;
 let total = 0;
@@ -55,13 +56,15 @@ function row(user) {
   const name = [user.firstName, user.lastName].filter(Boolean).join(" ");
   const skills = (user.skills || []).map((skill) => `${skill.name} (${skill.level})`).join(", ");
   const devices = (user.devices || []).map((device) => device.phoneNumber).join(", ");
-  return el("tr", {class: user.enabled ? "" : "disabled-row"},
-    el("td", {}, el("a", {href: `/console/users/${encodeURIComponent(user.id)}`}, user.userName)),
-    el("td", {}, name || "—"),
-    el("td", {}, roleNames(user.roles)),
-    el("td", {class: "hide-narrow"}, skills || "—"),
-    el("td", {class: "hide-narrow"}, devices || "—"),
-    el("td", {}, el("span", {class: user.enabled ? "badge ok" : "badge off"}, user.enabled ? "Enabled" : "Disabled")));
+  const cells = [
+    el("a", {href: `/console/users/${encodeURIComponent(user.id)}`}, user.userName),
+    name || "—",
+    roleNames(user.roles),
+    skills || "—",
+    devices || "—",
+    el("span", {class: user.enabled ? "badge ok" : "badge off"}, user.enabled ? "Enabled" : "Disabled"),
+  ];
+  return el("tr", {class: user.enabled ? "" : "disabled-row"}, cells.map((cell, index) => el("td", {"data-label": HEADERS[index]}, cell)));
 }
 
 async function load() {
@@ -71,12 +74,10 @@ async function load() {
     const body = await api.get("/users", query());
     total = body.totalCount;
     const users = body.users || [];
-    const headers = ["User name", "Name", "Roles", "Skills (level)", "Devices", "Status"];
     fill(list, users.length
-      ? el("div", {class: "table-wrap"}, el("table", {id: "users-table"},
+      ? el("div", {class: "table-wrap"}, el("table", {id: "users-table", class: "stack"},
           el("caption", {class: "visually-hidden"}, "Users"),
-          el("thead", {}, el("tr", {}, headers.map((header, index) =>
-            el("th", {scope: "col", class: index === 3 || index === 4 ? "hide-narrow" : ""}, header)))),
+          el("thead", {}, el("tr", {}, HEADERS.map((header) => el("th", {scope: "col"}, header)))),
           el("tbody", {}, users.map(row))))
       : el("p", {class: "muted"}, "No user matches these filters."));
     const limit = Number(value(filters, "limit"));
