@@ -311,10 +311,18 @@ def value(contact_center_id, group_name, key, default=None):
 # ---------------------------------------------------------------------------------------------
 
 
-def _key_of(group, data):
+def _setting_of(group, data):
+    """The setting a write body carries, and its key value.
+
+    The "CORS Settings" page writes its PUT body as ``{settings: {"name": ..., "value": [...]}}``;
+    a client copying it is understood (a key value is a string, so the wrapped form is never a
+    setting of its own).
+    """
     if not isinstance(data, dict):
         raise MissingParameter("The request body must be a JSON object")
-    return _non_empty_string(data, group.key)
+    if set(data) == {"settings"} and isinstance(data["settings"], dict) and group.key != "settings":
+        data = data["settings"]
+    return data, _non_empty_string(data, group.key)
 
 
 def _writable(actor, name):
@@ -335,7 +343,7 @@ def create_setting(actor, name, data):
     if name == DISPOSITIONS:
         return _dispositions().create(actor, data)
     group = _writable(actor, name)
-    key = _key_of(group, data)
+    data, key = _setting_of(group, data)
     if group.validate:
         group.validate(data, True)
     if key in group.defaults or _stored(actor.contact_center_id, group, key) is not None:
@@ -354,7 +362,7 @@ def update_setting(actor, name, data):
     if name == DISPOSITIONS:
         return _dispositions().update(actor, data)
     group = _writable(actor, name)
-    key = _key_of(group, data)
+    data, key = _setting_of(group, data)
     if group.validate:
         group.validate(data, False)
     row = _stored(actor.contact_center_id, group, key)
@@ -373,7 +381,7 @@ def delete_setting(actor, name, data):
     if name == DISPOSITIONS:
         return _dispositions().delete(actor, data)
     group = _writable(actor, name)
-    key = _key_of(group, data)
+    data, key = _setting_of(group, data)
     _only(data, (group.key,))
     if key in group.defaults:
         raise Forbidden(f"'{key}' is a default setting: it can be updated, not deleted")

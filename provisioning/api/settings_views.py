@@ -115,7 +115,8 @@ class RoutingTemplatesView(GWSView):
     resource = ROUTING_TEMPLATES
 
     def get(self, request):
-        access.require_admin(request.user)
+        # Supervisors provision routing too (feature ui-supervisor-provisioning-routing).
+        access.require_reader(request.user)
         return self.static_list_response(routing_templates.ROUTING_TEMPLATES)
 
 
@@ -125,5 +126,5 @@ class RoutingTemplateView(GWSView):
     resource = ROUTING_TEMPLATES
 
     def get(self, request, template_id):
-        access.require_admin(request.user)
+        access.require_reader(request.user)
         return self.item_response(routing_templates.find(template_id))

@@ -22,6 +22,16 @@ def test_access_control_settings_as_the_document(admin_client):
     assert admin_client.get(ACCESS).json()["settings"][0]["value"] == ["https://only.example.com"]
 
 
+def test_the_cors_pages_wrapped_put_body_is_understood(admin_client):
+    """The document writes the PUT as {settings: {name, value}}; the plain body works as well."""
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://cloud.genhtcc.com", "https://*.genhtcc.com"]})
+    wrapped = {"settings": {"name": "allowedOrigins", "value": ["https://cloud.genhtcc.com", "https://*.genhtcc.com", "https://*.genesys.com"]}}
+    assert admin_client.put(ACCESS, wrapped).json() == {"statusCode": 0}
+    assert admin_client.get(ACCESS).json()["settings"] == [wrapped["settings"]]
+    assert_error(admin_client.put(ACCESS, {"settings": {"name": "allowedOrigins", "value": ["*"]}}), 400, 10)
+    assert_error(admin_client.put(ACCESS, {"settings": [{"name": "allowedOrigins", "value": []}]}), 400, 1)
+
+
 def test_star_alone_and_malformed_origins_are_refused(admin_client):
     assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["*"]}), 400, 10)
     assert_error(admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://*"]}), 400, 10)

@@ -234,7 +234,7 @@ def test_routing_templates_filtered_by_channel_and_version(admin_client, agent_c
     assert_error(agent_client.get("/api/v2/system/routing-templates"), 403, 5)
 
 
-def test_routing_templates_list_uris_that_lead_to_each_template(admin_client, agent_client):
+def test_routing_templates_list_uris_that_lead_to_each_template(admin_client, agent_client, supervisor_client):
     body = admin_client.get("/api/v2/system/routing-templates?channel=voice").json()
     assert body["paths"] == ["/system/routing-templates/00_RouteToSpecDestination", "/system/routing-templates/07_SegmentCallerRouteToSpecDestination"]
     template = admin_client.get(body["uris"][1]).json()["routingTemplate"]
@@ -244,6 +244,9 @@ def test_routing_templates_list_uris_that_lead_to_each_template(admin_client, ag
         "routingTemplate": {"id": "00_RouteToSpecDestination", "version": "1.0.0"},
     }
     assert_error(admin_client.get("/api/v2/system/routing-templates/99_Nothing"), 404, 6)
+    # Supervisors provision routing too; agents do not see the catalogue.
+    assert supervisor_client.get(body["uris"][0]).json()["routingTemplate"]["id"] == "00_RouteToSpecDestination"
+    assert len(supervisor_client.get("/api/v2/system/routing-templates?fields=id").json()["routingTemplates"]) == 2
     assert_error(agent_client.get(body["uris"][0]), 403, 5)
     assert_error(admin_client.post("/api/v2/system/routing-templates", {"id": "x"}), 405, 3)
 
