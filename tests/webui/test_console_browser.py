@@ -233,3 +233,76 @@ def test_api_errors_are_shown_in_words(live_server, admin, agent, sales):
     assert Setting.objects.get(group="access-control", key="allowedOrigins").data["value"] == ["https://desk.example.com"]
     assert Setting.objects.filter(group="agent-states", key="Lunch").exists()
     assert User.objects.filter(user_name="nobody@redwings.com").exists() is False
+
+
+def test_configuration_pages_change_settings_agent_states_and_the_disposition_tree(live_server, admin):
+    with chromium() as browser:
+        page = new_page(browser, live_server.url)
+        page.on("dialog", lambda prompt: prompt.accept())
+        log_in(page, admin.user_name, PASSWORD)
+
+        # A custom settings group, a setting in it, changed, then the group deleted.
+        page.goto("/console/settings")
+        page.get_by_label("Name", exact=True).fill("desk-prefs")
+        page.get_by_label("Display name").fill("Desk preferences")
+        page.get_by_role("button", name="Create group").click()
+        expect(page.locator("#group-heading")).to_have_text("desk-prefs")
+        page.get_by_label("New setting (JSON)").fill('{"name": "theme", "value": {"dark": true}}')
+        page.get_by_role("button", name="Add setting").click()
+        theme = page.get_by_label("theme", exact=True)
+        expect(theme).to_have_value(re.compile(r'"dark": true'))
+        theme.fill('{"name": "theme", "value": {"dark": false}}')
+        page.locator("form.setting", has=theme).get_by_role("button", name="Save").click()
+        expect(page.locator("#notice")).to_have_text("Setting theme saved.")
+        page.reload()
+        expect(page.get_by_label("theme", exact=True)).to_have_value(re.compile(r'"dark": false'))
+        page.get_by_role("button", name="Delete this group").click()
+        expect(page.locator("#group-list")).not_to_contain_text("desk-prefs")
+
+        # A custom agent state, edited through the form, then deleted.
+        page.goto("/console/agent-states")
+        page.get_by_label("Operation name", exact=True).fill("Meeting")
+        page.get_by_label("Work mode").select_option("AuxWork")
+        page.get_by_label("Reason", exact=True).fill("Meeting")
+        page.get_by_role("button", name="Add state").click()
+        row = page.locator("#state-list tr", has_text="Meeting")
+        expect(row).to_contain_text("AuxWork")
+        row.get_by_role("button", name="Edit Meeting").click()
+        expect(page.get_by_label("Operation name", exact=True)).to_be_focused()
+        page.get_by_label("Display name").fill("In a meeting")
+        page.get_by_role("button", name="Save changes").click()
+        expect(row).to_contain_text("In a meeting")
+        row.get_by_role("button", name="Delete Meeting").click()
+        expect(page.locator("#state-list")).not_to_contain_text("Meeting")
+
+        # The disposition tree: a group, a sub-group, dispositions, the default group, deletions.
+        page.goto("/console/dispositions")
+        expect(page.locator("#tree")).to_contain_text("No group yet")
+        page.get_by_label("Name", exact=True).fill("Outcomes")
+        page.get_by_role("button", name="Add group").click()
+        expect(page.locator(".tree")).to_contain_text("Outcomes")
+        page.get_by_label("Inside").select_option(label="Outcomes")
+        page.get_by_label("Name", exact=True).fill("Sales")
+        page.get_by_role("button", name="Add group").click()
+        expect(page.locator(".tree .tree, .tree ul")).to_contain_text("Sales")
+        page.get_by_label("Group", exact=True).select_option(label="\u2003Sales")
+        page.get_by_label("Name (the value set on a call)").fill("Sold")
+        page.get_by_label("Display name").fill("Sale made")
+        page.get_by_role("button", name="Add disposition").click()
+        expect(page.locator(".tree")).to_contain_text("Sale made")
+        page.get_by_label("Name (the value set on a call)").fill("Sold")
+        page.get_by_label("Display name").fill("Again")
+        page.get_by_role("button", name="Add disposition").click()
+        expect(page.locator("#disposition-form [role=alert]")).to_have_text("Disposition 'Sold' already exists in group 'Sales'")
+        page.get_by_role("button", name="Make Outcomes the default group").click()
+        expect(page.locator(".tree .badge.ok")).to_have_text("default")
+        page.get_by_role("button", name="Delete disposition Sold").click()
+        expect(page.locator(".tree")).not_to_contain_text("Sale made")
+        assert page.problems.errors == []
+
+    from dispositions.models import Disposition, Group
+
+    assert list(Group.objects.order_by("name").values_list("name", "default_group")) == [("Outcomes", True), ("Sales", False)]
+    assert Disposition.objects.count() == 0
+    assert not Setting.objects.filter(group="desk-prefs").exists()
+    assert not Setting.objects.filter(group="agent-states", key="Meeting").exists()

@@ -69,7 +69,10 @@ onSubmit(document.getElementById("disposition-form"), async (form) => {
   const body = {name: value(form, "name"), displayName: value(form, "displayName")};
   await api.post(`/groups/${encodeURIComponent(value(form, "group"))}/dispositions`, body);
   await load();
+  // The group stays chosen: dispositions are usually added a few at a time to one group.
+  form.elements.namedItem("name").value = "";
+  form.elements.namedItem("displayName").value = "";
   return `Disposition ${body.displayName} added.`;
-}, {reset: true});
+});
 
 act(alert, load);
