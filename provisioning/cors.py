@@ -4,9 +4,9 @@ Per-contact-center CORS ("Cross Origin Resource Sharing (CORS) Settings").
 django-cors-headers answers preflights and adds the CORS headers; its ``check_request_enabled``
 signal lets us allow, besides the global origins of configuration, the origins contact centers
 list in their ``access-control`` settings. A preflight carries no credentials, so it is allowed
-when any contact center lists the origin; the actual request is authenticated, and
-``ContactCenterCorsMiddleware`` withholds the CORS headers when the user's own contact center
-does not list it, so the browser does not hand the response to that page.
+when any contact center lists the origin; the actual request is authenticated, and gets CORS
+headers only when the user's own contact center lists the origin, so the browser does not hand
+another contact center's page the response.
 """
 import re
 from urllib.parse import urlsplit
@@ -62,10 +62,21 @@ def _globally_allowed(origin):
     return matches(origin, settings.CORS_ALLOWED_ORIGINS)
 
 
+def allowed(origin, user=None):
+    """Whether origin may read a response for user: configuration's origins for everyone; then,
+    for an authenticated user, the origins of the user's own contact center; for a request
+    without credentials (a preflight), the origins of any contact center."""
+    if _globally_allowed(origin):
+        return True
+    if user is not None and user.is_authenticated:
+        return user.contact_center_id is not None and matches(origin, contact_center_origins(user.contact_center_id))
+    return matches(origin, contact_center_origins())
+
+
 @receiver(check_request_enabled)
 def allow_contact_center_origins(sender, request, **kwargs):
-    """Allow, on API paths, an origin that configuration (with a wildcard) or some contact center
-    lists: django-cors-headers' hook for dynamic origins.
+    """django-cors-headers' hook for dynamic origins, asked once the response is ready (so the
+    request's user is known) and only on API paths.
 
     django-cors-headers also asks this hook whether CORS applies to paths outside
     CORS_URLS_REGEX; answering yes there would let a listed origin read the admin with cookies.
@@ -73,28 +84,5 @@ def allow_contact_center_origins(sender, request, **kwargs):
     origin = request.headers.get("Origin")
     if not origin or not re.match(settings.CORS_URLS_REGEX, request.path_info):
         return False
-    return _globally_allowed(origin) or matches(origin, contact_center_origins())
-
-
-class ContactCenterCorsMiddleware:
-    """Withhold CORS headers from an authenticated user's response when neither configuration nor
-    the user's contact center allows the request's origin."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        origin = request.headers.get("Origin")
-        user = getattr(request, "user", None)
-        if (
-            origin
-            and "Access-Control-Allow-Origin" in response
-            and user is not None
-            and user.is_authenticated
-            and not _globally_allowed(origin)
-            and not matches(origin, contact_center_origins(user.contact_center_id))
-        ):
-            for header in [name for name in response.headers if name.lower().startswith("access-control-")]:
-                del response[header]
-        return response
+    # A preflight is answered before the session and authentication middleware run: no user.
+    return allowed(origin, getattr(request, "user", None))

@@ -149,3 +149,31 @@ def test_removing_an_origin_stops_its_preflights(admin_client, client):
     admin_client.put(ACCESS, {"name": "allowedOrigins", "value": ["https://a.example.com"]})
     assert "Access-Control-Allow-Origin" not in preflight(client, "https://b.example.com").headers
     assert preflight(client, "https://a.example.com").headers["Access-Control-Allow-Origin"]
+
+
+def test_a_user_of_no_contact_center_gets_only_configured_origins(admin_client, db, settings):
+    from provisioning.models import User
+    from tests.conftest import PASSWORD, GWSClient
+
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://desk.genhtcc.com"]})
+    User.objects.create_superuser("root", PASSWORD)
+    root = GWSClient("root", csrf=False)
+    response = root.get("/api/v2/diagnostics/version", headers={"Origin": "https://desk.genhtcc.com"})
+    assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
+    settings.CORS_ALLOWED_ORIGINS = ["https://*.genhtcc.com"]
+    response = root.get("/api/v2/diagnostics/version", headers={"Origin": "https://desk.genhtcc.com"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://desk.genhtcc.com"
+
+
+def test_a_cross_origin_request_costs_one_query_more(admin_client, agent_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin_client.post(ACCESS, {"name": "allowedOrigins", "value": ["https://desk.genhtcc.com"]})
+    agent_client.get("/api/v2/me")
+    with CaptureQueriesContext(connection) as plain:
+        agent_client.get("/api/v2/me")
+    with CaptureQueriesContext(connection) as cross:
+        response = agent_client.get("/api/v2/me", headers={"Origin": "https://desk.genhtcc.com"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://desk.genhtcc.com"
+    assert len(cross.captured_queries) == len(plain.captured_queries) + 1
