@@ -121,7 +121,12 @@ def set_backend(backend):
 
 async def serve(stop, tick=0.1):
     """The switch process's loop: take requests from the channel layer one at a time (a switch
-    is sequential), reply, and fire due timers. Returns when ``stop`` (an asyncio.Event) is set."""
+    is sequential), reply, and fire due timers. Returns when ``stop`` (an asyncio.Event) is set.
+
+    A receive is never cancelled while the switch runs (a cancelled channel-layer receive may
+    drop the message it was taking): requests and timers are two tasks, and both hand their work
+    to the same single sync thread, so the switch still does one thing at a time.
+    """
     from asgiref.sync import sync_to_async
 
     from . import services
@@ -129,20 +134,31 @@ async def serve(stop, tick=0.1):
     layer = get_channel_layer()
     execute = sync_to_async(services.execute, thread_sensitive=True)
     run_timers = sync_to_async(services.run_due_timers, thread_sensitive=True)
-    while not stop.is_set():
-        try:
-            message = await asyncio.wait_for(layer.receive(SWITCH_CHANNEL), tick)
-        except asyncio.TimeoutError:
-            message = None
-        if message is not None and message.get("deadline", 0) >= time.time():
+
+    async def requests():
+        while True:
+            message = await layer.receive(SWITCH_CHANNEL)
+            if message.get("deadline", 0) < time.time():
+                continue  # the API gave up on it and answered 503: never carry it out late
             try:
-                result = await execute(message["request"])
-                reply = {"type": REPLY, "result": result}
+                reply = {"type": REPLY, "result": await execute(message["request"])}
             except Exception as error:  # noqa: BLE001 - the API is told, the switch keeps serving
                 logger.exception("Switch request failed")
                 reply = {"type": REPLY, "error": str(error)}
             await layer.send(message["reply_to"], reply)
-        try:
-            await run_timers()
-        except Exception:  # noqa: BLE001
-            logger.exception("Voice timers failed")
+
+    async def timers():
+        while True:
+            await asyncio.sleep(tick)
+            try:
+                await run_timers()
+            except Exception:  # noqa: BLE001 - retried on the next tick
+                logger.exception("Voice timers failed")
+
+    tasks = [asyncio.create_task(requests()), asyncio.create_task(timers())]
+    try:
+        await stop.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
