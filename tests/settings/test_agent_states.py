@@ -23,6 +23,11 @@ def test_agent_reads_the_documents_list_with_a_custom_training_state(admin_clien
         ],
     }
     assert agent_client.get("/api/v2/me/settings/agent-states").json() == body
+    # Properties in the document's order, as a client printing the JSON would see them.
+    assert [list(operation) for operation in body["settings"]][-2:] == [
+        ["id", "operationName", "displayName", "state"],
+        ["id", "operationName", "displayName", "state", "workMode", "reason"],
+    ]
 
 
 def test_custom_operation_keeps_its_id_when_updated(admin_client):
