@@ -187,7 +187,12 @@ def exception_handler(exc, context):
         logger.exception("Unexpected error in %s", context.get("view"))
         error = GWSError()
     headers = {}
-    if isinstance(error, NotAuthenticated):
+    request = context.get("request")
+    # Scripts in a browser page mark their requests (X-Requested-With: XMLHttpRequest, as the web
+    # UI does): a Basic challenge would make the browser hold the request behind its own login
+    # prompt instead of letting the page handle the 401.
+    scripted = request is not None and request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    if isinstance(error, NotAuthenticated) and not scripted:
         headers["WWW-Authenticate"] = 'Basic realm="GWS"'
     return Response(error.body(), status=error.http_status, headers=headers)
 

@@ -306,3 +306,16 @@ def test_configuration_pages_change_settings_agent_states_and_the_disposition_tr
     assert Disposition.objects.count() == 0
     assert not Setting.objects.filter(group="desk-prefs").exists()
     assert not Setting.objects.filter(group="agent-states", key="Meeting").exists()
+
+
+def test_a_page_whose_session_ended_goes_back_to_the_login_form(live_server, admin, agent):
+    with chromium() as browser:
+        page = new_page(browser, live_server.url)
+        log_in(page, admin.user_name, PASSWORD)
+        expect(page.locator("#users-table")).to_contain_text(agent.user_name)
+        page.context.clear_cookies()
+        page.get_by_role("button", name="Find").click()
+        page.wait_for_url(re.compile(r"/login\?next=%2Fconsole%2Fusers%3F"))
+        log_in(page, admin.user_name, PASSWORD)
+        expect(page).to_have_url(re.compile(r"/console/users"))
+        expect(page.locator("#users-table")).to_contain_text(agent.user_name)

@@ -150,3 +150,13 @@ def test_menu_lists_only_pages_of_the_users_roles(admin):
     agent_only = make_user(admin, "only@redwings.com")
     assert navigation.menu(agent_only) == []
     assert navigation.start_page(agent_only) is None
+
+
+def test_api_challenges_clients_but_not_scripts_of_a_page(db):
+    plain = Client().get("/api/v2/me")
+    assert plain.status_code == 401
+    assert plain.headers["WWW-Authenticate"].startswith("Basic")
+    scripted = Client().get("/api/v2/me", headers={"X-Requested-With": "XMLHttpRequest"})
+    assert scripted.status_code == 401
+    assert scripted.json()["statusCode"] == 20
+    assert "WWW-Authenticate" not in scripted.headers
