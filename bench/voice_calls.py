@@ -239,11 +239,12 @@ def main():
         "GWS_VOICE_SWITCH": "process",
         "GWS_VOICE_SWITCH_TIMEOUT": "30",
     }
-    children = [subprocess.Popen([sys.executable, "manage.py", "runswitch"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)]
+    switch_log = open(os.environ.get("BENCH_SWITCH_LOG", os.devnull), "w")
+    children = [subprocess.Popen([sys.executable, "manage.py", "runswitch"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=switch_log, text=True)]
     children[0].stdout.readline()
     ports = [free_port() for _ in range(args.servers)]
     for port in ports:
-        children.append(subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "gws_project.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        children.append(subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "gws_project.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=switch_log))
     time.sleep(4)
     try:
         print(f"voice_calls: {args.servers} daphne processes, 1 switch process, PostgreSQL + Redis, {args.seconds:.0f} s per run")

@@ -87,7 +87,9 @@ class ProcessBackend:
 
     async def _roundtrip(self, request):
         layer = get_channel_layer()
-        reply_channel = await layer.new_channel("voice-reply.")
+        # The default prefix: channels-redis serves all of a process's specific channels that
+        # share a prefix with one blocking receive; a prefix of our own would queue behind it.
+        reply_channel = await layer.new_channel()
         # A request that waited past its deadline is dropped by the switch: the client was told
         # 503 and must not see it carried out later.
         deadline = time.time() + self.timeout
