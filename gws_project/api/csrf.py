@@ -63,6 +63,10 @@ class GWSCsrfMiddleware:
             if error is not None:
                 return error_response(error)
         response = self.get_response(request)
+        if is_api:
+            # login() rotates Django's form CSRF cookie; API clients never use it, and a second
+            # Set-Cookie breaks clients that keep the header whole (the seed's Python sample).
+            response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if is_api and csrf_enabled() and request.method in ("GET", "HEAD") and response.status_code < 400:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:

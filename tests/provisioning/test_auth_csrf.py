@@ -150,3 +150,10 @@ def test_system_superuser_without_contact_center_may_not_use_tenant_resources(db
     client = GWSClient("root")
     assert_error(client.get("/api/v2/me"), 403, 5)
     assert_error(client.get("/api/v2/users"), 403, 5)
+
+
+def test_basic_login_on_the_api_sets_only_the_session_cookie(admin):
+    # Django's login() would add its form "csrftoken" cookie; GWS clients know only JSESSIONID.
+    response = Client().get("/api/v2/diagnostics/version", headers={"Authorization": basic(admin.user_name)})
+    assert list(response.cookies) == ["JSESSIONID"]
+    assert response.headers["X-CSRF-TOKEN"]
