@@ -1,10 +1,11 @@
 """How provisioning objects look on the wire: users, devices, skills, voice environments."""
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Prefetch
 
 from gws_project.api.resources import LinkedUri, Resource, Subresource
 
 from . import filtersets
 from .choices import OnOff
+from .models import UserSkill
 
 
 def device_capabilities(device):
@@ -151,7 +152,10 @@ class UserResource(Resource):
     plural, singular, collection_path = "users", "user", "users"
     field_names = ("id", "uri", "userName", "firstName", "lastName", "roles", "enabled", "changePasswordOnFirstLogin")
     subresources = {
-        "skills": Subresource(_render_skills, prefetch=("user_skills__skill",)),
+        # One query for the assignments and their skills together (a join, not a second prefetch).
+        "skills": Subresource(
+            _render_skills, prefetch=(Prefetch("user_skills", queryset=UserSkill.objects.select_related("skill")),)
+        ),
         "devices": Subresource(_render_devices, prefetch=("devices",)),
         "settings": Subresource(_render_settings),
     }

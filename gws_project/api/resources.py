@@ -10,7 +10,7 @@ and the ``*_response`` functions shape every answer, so each view stays a few li
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 
 from .errors import InvalidValue
 
@@ -92,6 +92,12 @@ class Resource(ABC):
         if selected:
             queryset = queryset.select_related(*selected)
         return queryset
+
+    def prefetch_object(self, obj, query):
+        """The same for one object already loaded (a singular GET, /me)."""
+        related = [lookup for name in query.subresources for lookup in self.subresources[name].prefetch]
+        if related:
+            prefetch_related_objects([obj], *related)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ class GWSView(APIView):
         query = parse_query(self.request.query_params, self.resource, plural=False)
         if query.fields is None:
             query.fields = "*"
+        self.resource.prefetch_object(obj, query)
         return Response(item_body(self.resource, obj, query, self.context()))
 
     def created_response(self, obj, resource=None):

@@ -25,8 +25,8 @@ def crowd(admin):
     return users
 
 
-# Session, actor, count, rows, and one per prefetched relation: what a page of any size costs.
-MAX_QUERIES = 7
+# Session, actor, count, rows, skills with their assignments, devices: what a page of any size costs.
+MAX_QUERIES = 6
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,13 @@ def test_me_with_all_subresources_is_bounded(admin, crowd, django_assert_max_num
     client = GWSClient(admin.user_name)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get("/api/v2/me?subresources=*").status_code == 200
+
+
+def test_me_reads_skills_with_their_assignments_in_one_query(admin, crowd, django_assert_num_queries):
+    from tests.conftest import GWSClient
+
+    client = GWSClient(admin.user_name)
+    client.get("/api/v2/me")
+    # session, user, assignments joined with their skills, devices
+    with django_assert_num_queries(4):
+        assert client.get("/api/v2/me?subresources=skills,devices").status_code == 200
