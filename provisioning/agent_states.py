@@ -50,7 +50,9 @@ def _plain(operation):
 def operations(contact_center_id):
     """Every agent-state operation of a contact center, sorted by operationName."""
     custom = Setting.objects.filter(contact_center_id=contact_center_id, group=GROUP).values_list("data", flat=True)
-    found = [_plain(operation) for operation in SYSTEM_OPERATIONS] + list(custom)
+    # PostgreSQL's jsonb does not keep key order: put the properties back in the document's.
+    custom = [{key: operation[key] for key in PROPERTIES if key in operation} for operation in custom]
+    found = [_plain(operation) for operation in SYSTEM_OPERATIONS] + custom
     return sorted(found, key=lambda operation: operation["operationName"])
 
 

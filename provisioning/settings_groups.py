@@ -273,6 +273,8 @@ def settings_of(contact_center_id, group):
         .values_list("key", "data")
     }
     found = [stored.pop(key, default) for key, default in group.defaults.items()] + list(stored.values())
+    # The key property first, as in every example (PostgreSQL's jsonb does not keep key order).
+    found = [{group.key: setting[group.key], **setting} for setting in found]
     if group.name == agent_states.GROUP:
         found = agent_states.operations(contact_center_id)
     elif group.sorted_by_key:

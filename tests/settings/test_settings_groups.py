@@ -150,6 +150,7 @@ def test_voice_operations_as_the_document(admin_client):
     updated = {"operationName": "Dial", "userData": {"subscriberId": "1234567890", "region": "EU"}}
     assert admin_client.put(path, updated).json() == {"statusCode": 0}
     assert admin_client.get(path).json()["settings"] == [updated]
+    assert list(admin_client.get(path).json()["settings"][0]) == ["operationName", "userData"]  # the key first, on any database
     assert admin_client.delete(path, {"operationName": "Dial"}).json() == {"statusCode": 0}
     assert admin_client.get(path).json()["settings"] == []
 
