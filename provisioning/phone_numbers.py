@@ -60,4 +60,5 @@ def normalise(raw, region):
     if value.startswith("+"):
         raise InvalidValue(f"'{raw}' is not a valid international phone number")
     digits = digits_only(value)
-    return NormalisedNumber(phone_number=value, e164_number=digits, digits=digits, local_number=digits)
+    # No localNumber, location or country: the documents' private "3001" and "5001" show none.
+    return NormalisedNumber(phone_number=value, e164_number=digits, digits=digits)

@@ -38,10 +38,21 @@ def test_public_device_has_the_documented_shape(admin_client, free_device):
     }
 
 
-def test_private_extension_has_empty_country_like_the_documents_3001(admin_client, agent):
+def test_private_extension_looks_like_the_documents_3001(admin_client, agent):
     (device,) = admin_client.get(f"{DEVICES}?fields=*&phoneNumber=5001").json()["devices"]
-    assert device["e164Number"] == "5001" and device["country"] == {"name": "", "code": "", "callingCode": ""}
-    assert device["userUri"] == f"http://testserver/api/v2/users/{agent.id}"
+    environment = agent.devices.get().voice_environment_id
+    assert device == {
+        "id": str(agent.devices.get().id),
+        "deviceState": "Active",
+        "phoneNumber": "5001",
+        "e164Number": "5001",
+        "country": {"name": "", "code": "", "callingCode": ""},
+        "telephonyNetwork": "Private",
+        "doNotDisturb": "Off",
+        "voiceEnvironmentUri": f"http://testserver/api/v2/voice-environments/{environment}",
+        "capabilities": ["DoNotDisturbOn", "ForwardCallsOn"],
+        "userUri": f"http://testserver/api/v2/users/{agent.id}",
+    }
 
 
 def test_admin_lists_its_contact_centers_devices_only(admin_client, agent, free_device, foreign_device):
