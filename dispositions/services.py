@@ -295,6 +295,7 @@ def update_disposition(actor, disposition, data):
 
 @transaction.atomic
 def delete_disposition(actor, disposition):
+    """Remove a disposition: it is no longer offered to agents (calls keep the name they got)."""
     _begin(actor, disposition.group.contact_center_id)
     disposition.delete()
 
@@ -349,6 +350,7 @@ def update_default_disposition(actor, data):
 
 @transaction.atomic
 def delete_default_disposition(actor, name):
+    """DELETE /settings/dispositions: the default group's disposition of that name."""
     _begin(actor, access.contact_center_id(actor))
     delete_disposition(actor, _default_disposition(actor, name))
 
@@ -376,6 +378,7 @@ def add_member(actor, group, user):
 
 @transaction.atomic
 def remove_member(actor, group, user):
+    """Take a user out of an agent group (6 if it is not in it)."""
     _begin(actor, group.contact_center_id)
     require_holding(group, Contains.USERS)
     deleted, _ = GroupMembership.objects.filter(group=group, user=user).delete()
