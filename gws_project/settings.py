@@ -101,6 +101,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads of one ASGI process write to SQLite: wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("GWS_DB_POOL", False):
+    # Production servers should set GWS_DB_POOL=true: under ASGI Django recommends its PostgreSQL
+    # connection pool (psycopg-pool) over persistent connections, and without either every request
+    # pays a new connection (bench/provisioning_api.py). Off by default: test suites whose threads
+    # keep a connection for good would exhaust a bounded pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("GWS_DB_POOL_SIZE", "10")),
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
