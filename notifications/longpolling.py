@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import time
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -121,18 +122,103 @@ class LongPollingApplication:
         await _respond(send, 200, json.dumps([*messages, *replies]).encode(), extra)
 
 
+# ---------------------------------------------------------------------------------------------
+# Waiting polls
+# ---------------------------------------------------------------------------------------------
+
+
+class PollHub:
+    """This process's one channel-layer channel for all its waiting long polls.
+
+    A poll lasts one message, so joining a layer group per poll would cost two layer round
+    trips per message (and, with channels-redis, a connection each under load). Instead the
+    hub joins a user's group when a poll of that user first waits here, stays for a while
+    after the last one (the next poll comes right back), and hands each message to the polls
+    of its user waiting now. A message with no poll waiting is simply dropped: it is in the
+    retained log, which the next poll reads first.
+    """
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.channel = None
+        self.waiters = {}  # user id -> set of asyncio.Queue
+        self.joined = {}  # user id -> when its last poll here ended (0 while one waits)
+        self.dispatcher = None
+        self.last_prune = time.monotonic()
+
+    async def _dispatch(self):
+        # One receive loop for the life of the process (cancelling a channels-redis receive
+        # is best avoided), as a consumer's would be.
+        while True:
+            try:
+                event = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep serving; the polls fall back on the log
+                logger.exception("notifications: long-poll hub receive failed")
+                await asyncio.sleep(0.5)
+                continue
+            for queue in list(self.waiters.get(event.get("user"), ())):
+                queue.put_nowait(event)
+
+    async def _prune(self):
+        linger = settings.COMETD_MAX_INTERVAL_MS / 1000
+        now = time.monotonic()
+        for user_id, ended in list(self.joined.items()):
+            if ended and now - ended > linger and not self.waiters.get(user_id):
+                del self.joined[user_id]
+                try:
+                    await self.layer.group_discard(topics.user_group(user_id), self.channel)
+                except Exception:  # noqa: BLE001 - membership expires in the layer anyway
+                    logger.exception("notifications: leaving a user's group failed")
+
+    async def register(self, user_id):
+        """A queue receiving the user's messages from now on (join the group first if needed)."""
+        if self.channel is None:
+            self.channel = await self.layer.new_channel()
+        if user_id not in self.joined:
+            await self.layer.group_add(topics.user_group(user_id), self.channel)
+        self.joined[user_id] = 0
+        queue = asyncio.Queue()
+        self.waiters.setdefault(user_id, set()).add(queue)
+        if self.dispatcher is None or self.dispatcher.done():
+            self.dispatcher = asyncio.ensure_future(self._dispatch())
+        if time.monotonic() - self.last_prune > settings.COMETD_SWEEP_SECONDS:
+            self.last_prune = time.monotonic()
+            asyncio.ensure_future(self._prune())
+        return queue
+
+    def unregister(self, user_id, queue):
+        waiting = self.waiters.get(user_id, set())
+        waiting.discard(queue)
+        if not waiting:
+            self.waiters.pop(user_id, None)
+            if user_id in self.joined:
+                self.joined[user_id] = time.monotonic()
+
+
+_hubs = weakref.WeakKeyDictionary()
+
+
+def poll_hub():
+    """The hub of the running loop (one per server process)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = PollHub(get_channel_layer())
+    return hub
+
+
 async def _answer_connect(held, receive):
     """(messages, connect reply) once there is something to say or the hold time is over;
     (.., None) if the client disconnected meanwhile."""
     session = held.session
     if held.first:
         return [], bayeux.connect_reply(held.message, clients.advice().as_dict())
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
-    group = topics.user_group(session.user_id)
-    # Join the group before reading the log: a message published in between is then seen
-    # by one or the other, and the cursor drops the second copy.
-    await layer.group_add(group, channel)
+    hub = poll_hub()
+    # Listen before reading the log: a message published in between is then seen by one or
+    # the other, and the cursor drops the second copy.
+    queue = await hub.register(session.user_id)
     try:
         messages, cursor, complete = await clients.pending(session)
         if not complete:
@@ -141,7 +227,7 @@ async def _answer_connect(held, receive):
         disconnected = asyncio.ensure_future(_wait_disconnect(receive))
         try:
             while not messages and time.monotonic() < deadline:
-                event = await _next_event(layer, channel, disconnected, deadline - time.monotonic())
+                event = await _next_event(queue, disconnected, deadline - time.monotonic())
                 if disconnected.done():
                     return [], None
                 if event is None or event["seq"] <= cursor:
@@ -166,12 +252,12 @@ async def _answer_connect(held, receive):
             return [], bayeux.unknown_client(held.message)
         return messages, bayeux.connect_reply(held.message, clients.advice().as_dict())
     finally:
-        await layer.group_discard(group, channel)
+        hub.unregister(session.user_id, queue)
 
 
-async def _next_event(layer, channel, disconnected, seconds):
-    """The next message on our layer channel, or None after ``seconds`` or a disconnect."""
-    receiving = asyncio.ensure_future(layer.receive(channel))
+async def _next_event(queue, disconnected, seconds):
+    """The next message for this poll, or None after ``seconds`` or a disconnect."""
+    receiving = asyncio.ensure_future(queue.get())
     done, _ = await asyncio.wait({receiving, disconnected}, timeout=max(seconds, 0), return_when=asyncio.FIRST_COMPLETED)
     if receiving in done:
         return receiving.result()

@@ -73,7 +73,7 @@ async def _deliver_here(layer, user_ids, channel, data):
     for user_id in user_ids:
         seq = await store.append(user_id, channel, data)
         await layer.group_send(
-            topics.user_group(user_id), {"type": DELIVER, "seq": seq, "channel": channel, "data": data}
+            topics.user_group(user_id), {"type": DELIVER, "user": user_id, "seq": seq, "channel": channel, "data": data}
         )
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 
@@ -40,15 +40,21 @@ class ClientSession:
     # Whether the client has sent its first /meta/connect (answered at once, not held).
     connected: bool = False
 
+    def copy(self):
+        return replace(self, subscriptions=list(self.subscriptions))
+
     def to_json(self):
-        return json.dumps(asdict(self))
+        """The session without its cursor (kept apart in Redis: it moves with every message)."""
+        data = asdict(self)
+        data.pop("seq")
+        return json.dumps(data)
 
     @classmethod
-    def from_json(cls, text):
+    def from_json(cls, text, seq):
         data = json.loads(text)
         # Redis' Lua cjson writes an empty list back as {}.
         data["subscriptions"] = list(data.get("subscriptions") or [])
-        return cls(**data)
+        return cls(**data, seq=int(seq))
 
 
 @dataclass
@@ -127,45 +133,41 @@ class MemoryStore:
     async def create_session(self, session):
         """Save a new session; True when it is the user's first client."""
         with self._lock:
-            self._sessions[session.client_id] = session.to_json()
+            self._sessions[session.client_id] = session.copy()
             clients = self._clients.setdefault(session.user_id, set())
             clients.add(session.client_id)
             return len(clients) == 1
 
     async def load_session(self, client_id):
         with self._lock:
-            text = self._sessions.get(client_id)
-        return ClientSession.from_json(text) if text else None
+            session = self._sessions.get(client_id)
+            return session.copy() if session else None
 
     async def save_session(self, session):
         """Update a session that still exists; False when it was removed meanwhile."""
         with self._lock:
-            if session.client_id not in self._sessions:
+            stored = self._sessions.get(session.client_id)
+            if stored is None:
                 return False
-            stored = ClientSession.from_json(self._sessions[session.client_id])
             session.seq = max(session.seq, stored.seq)
-            self._sessions[session.client_id] = session.to_json()
+            self._sessions[session.client_id] = session.copy()
             return True
 
     async def advance(self, client_id, seq):
         """Move a session's cursor forward (never back); False when the session is gone."""
         with self._lock:
-            text = self._sessions.get(client_id)
-            if not text:
+            session = self._sessions.get(client_id)
+            if session is None:
                 return False
-            session = ClientSession.from_json(text)
-            if seq > session.seq:
-                session.seq = seq
-                self._sessions[client_id] = session.to_json()
+            session.seq = max(session.seq, seq)
             return True
 
     async def remove_session(self, client_id):
         """Remove a session once: (session, whether it was the user's last client), or (None, False)."""
         with self._lock:
-            text = self._sessions.pop(client_id, None)
-            if text is None:
+            session = self._sessions.pop(client_id, None)
+            if session is None:
                 return None, False
-            session = ClientSession.from_json(text)
             clients = self._clients.get(session.user_id, set())
             clients.discard(client_id)
             if not clients:
@@ -174,8 +176,7 @@ class MemoryStore:
 
     async def expired(self, now):
         with self._lock:
-            sessions = [ClientSession.from_json(text) for text in self._sessions.values()]
-        return [s.client_id for s in sessions if s.expires_at and s.expires_at < now]
+            return [s.client_id for s in self._sessions.values() if s.expires_at and s.expires_at < now]
 
     async def client_count(self, user_id):
         with self._lock:
@@ -197,41 +198,34 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return seq
 """
 
-# Remove a session exactly once; returns {session json, clients left} or nil.
+# A session is a hash: "data" (JSON, see ClientSession.to_json) and "seq" (its cursor).
+
+# Remove a session exactly once; returns {data, seq, clients left} or nil.
 _REMOVE = """
-local text = redis.call('GET', KEYS[1])
-if not text then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  return nil
-end
-redis.call('DEL', KEYS[1])
+local data = redis.call('HGET', KEYS[1], 'data')
 redis.call('ZREM', KEYS[2], ARGV[1])
-local user = cjson.decode(text)['user_id']
-local clients = ARGV[2] .. user
+if not data then return nil end
+local seq = redis.call('HGET', KEYS[1], 'seq')
+redis.call('DEL', KEYS[1])
+local clients = ARGV[2] .. cjson.decode(data)['user_id']
 redis.call('SREM', clients, ARGV[1])
-return {text, redis.call('SCARD', clients)}
+return {data, seq, redis.call('SCARD', clients)}
 """
 
-# Save a session only if it still exists, never moving its cursor back.
+# Save a session only if it still exists; its cursor is left alone (only advance moves it).
 _SAVE = """
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-local stored = cjson.decode(text)
-local new = cjson.decode(ARGV[1])
-if stored['seq'] > new['seq'] then new['seq'] = stored['seq'] end
-redis.call('SET', KEYS[1], cjson.encode(new), 'PX', ARGV[2])
-redis.call('ZADD', KEYS[2], new['expires_at'], new['client_id'])
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1
 """
 
+# Move a cursor forward only, and only while the session exists.
 _ADVANCE = """
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-local session = cjson.decode(text)
-if tonumber(ARGV[1]) > session['seq'] then
-  session['seq'] = tonumber(ARGV[1])
-  redis.call('SET', KEYS[1], cjson.encode(session), 'KEEPTTL')
-end
+local current = redis.call('HGET', KEYS[1], 'seq')
+if not current then return 0 end
+if tonumber(ARGV[1]) > tonumber(current) then redis.call('HSET', KEYS[1], 'seq', ARGV[1]) end
 return 1
 """
 
@@ -254,7 +248,12 @@ class RedisStore:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
+            # A blocking pool: under load, wait for a free connection instead of failing
+            # (redis-py's default pool raises once its 100 connections are in use).
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url, decode_responses=True, max_connections=50, timeout=20
+            )
+            client = redis.asyncio.Redis(connection_pool=pool)
             self._clients[loop] = client
             _close_with_loop(loop, client)
         return client
@@ -294,24 +293,27 @@ class RedisStore:
         redis = self._redis()
         key = self._session_key(session.client_id)
         clients = f"{PREFIX}clients:{session.user_id}"
-        ttl = max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
         async with redis.pipeline(transaction=True) as pipe:
-            pipe.set(key, session.to_json(), px=ttl)
+            pipe.hset(key, mapping={"data": session.to_json(), "seq": session.seq})
+            pipe.pexpire(key, self._ttl_ms(session))
             pipe.zadd(f"{PREFIX}expiry", {session.client_id: session.expires_at})
             pipe.sadd(clients, session.client_id)
             pipe.scard(clients)
-            _, _, added, count = await pipe.execute()
+            *_, added, count = await pipe.execute()
         return bool(added) and count == 1
 
+    @staticmethod
+    def _ttl_ms(session):
+        return max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
+
     async def load_session(self, client_id):
-        text = await self._redis().get(self._session_key(client_id))
-        return ClientSession.from_json(text) if text else None
+        found = await self._redis().hmget(self._session_key(client_id), "data", "seq")
+        return ClientSession.from_json(found[0], found[1]) if found[0] else None
 
     async def save_session(self, session):
-        ttl = max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
         keys = [self._session_key(session.client_id), f"{PREFIX}expiry"]
-        saved = await self._redis().eval(_SAVE, len(keys), *keys, session.to_json(), ttl)
-        return bool(saved)
+        args = [session.to_json(), self._ttl_ms(session), session.expires_at, session.client_id]
+        return bool(await self._redis().eval(_SAVE, len(keys), *keys, *args))
 
     async def advance(self, client_id, seq):
         return bool(await self._redis().eval(_ADVANCE, 1, self._session_key(client_id), seq))
@@ -321,8 +323,8 @@ class RedisStore:
         result = await self._redis().eval(_REMOVE, len(keys), *keys, client_id, f"{PREFIX}clients:")
         if not result:
             return None, False
-        text, left = result
-        return ClientSession.from_json(text), int(left) == 0
+        data, seq, left = result
+        return ClientSession.from_json(data, seq), int(left) == 0
 
     async def expired(self, now):
         return list(await self._redis().zrangebyscore(f"{PREFIX}expiry", "-inf", now))

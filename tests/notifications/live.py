@@ -63,6 +63,8 @@ class InThreadDaphne:
 
         from gws_project.asgi import application
 
+        _layers_per_thread()
+
         ready = threading.Event()
         self.server = Server(
             application, endpoints=["tcp:port=0:interface=127.0.0.1"], signal_handlers=False,
@@ -75,6 +77,43 @@ class InThreadDaphne:
         while not self.server.listening_addresses and time.monotonic() < deadline:
             time.sleep(0.01)
         self.url = f"http://localhost:{self.server.listening_addresses[0][1]}"
+
+
+def _layers_per_thread():
+    """channels-redis lets ONE event loop at a time receive on a layer object; the in-thread
+    server and the tests run different loops in this process, so with Redis each thread gets
+    its own layer object (they meet in Redis, as separate server processes would). The
+    in-memory layer must stay shared: it is the only way to reach the server's consumers."""
+    import channels.layers
+    from django.conf import settings
+
+    if settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer":
+        return
+    if isinstance(channels.layers.channel_layers, _PerThreadLayers):
+        return
+    channels.layers.channel_layers = _PerThreadLayers()
+
+
+class _PerThreadLayers:
+    """A stand-in for channels.layers.channel_layers: one backend per alias and thread."""
+
+    def __init__(self):
+        from channels.layers import ChannelLayerManager
+
+        self._manager = ChannelLayerManager()
+        self._local = threading.local()
+
+    def __getitem__(self, alias):
+        backends = self._local.__dict__.setdefault("backends", {})
+        if alias not in backends:
+            backends[alias] = self._manager.make_backend(alias)
+        return backends[alias]
+
+    def __contains__(self, alias):
+        return alias in self._manager.configs
+
+    def __getattr__(self, name):
+        return getattr(self._manager, name)
 
 
 def free_port():
