@@ -157,3 +157,19 @@ def test_basic_login_on_the_api_sets_only_the_session_cookie(admin):
     response = Client().get("/api/v2/diagnostics/version", headers={"Authorization": basic(admin.user_name)})
     assert list(response.cookies) == ["JSESSIONID"]
     assert response.headers["X-CSRF-TOKEN"]
+
+
+def test_same_basic_header_on_its_session_skips_the_password_check_and_the_session_write(admin, monkeypatch):
+    # given a client that sends Basic with every request, as GWS clients do
+    from django.contrib.auth.backends import ModelBackend
+
+    checks = []
+    original = ModelBackend.authenticate
+    monkeypatch.setattr(ModelBackend, "authenticate", lambda self, *a, **kw: checks.append(1) or original(self, *a, **kw))
+    client = Client(headers={"Authorization": basic(admin.user_name)})
+    assert "JSESSIONID" in client.get("/api/v2/me").cookies
+    # when it sends the same header again on the session it opened
+    response = client.get("/api/v2/me")
+    # then the password was checked once, and the session was neither written nor rotated
+    assert response.status_code == 200 and checks == [1]
+    assert "JSESSIONID" not in response.cookies
