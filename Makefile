@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test setup install browser clean
+.PHONY: run test setup install browser node-clients clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ install: $(INSTALLED)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# The official CometD JavaScript client under Node.js, for tests/notifications/test_node_client.py
+# (npm, from the registry, as pinned in tests/notifications/node/package-lock.json).
+node-clients:
+	@if command -v npm >/dev/null 2>&1; then cd tests/notifications/node && npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the Node.js CometD client tests will be skipped"; fi
+
 setup: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
@@ -30,7 +36,7 @@ run: setup
 	@echo "Serving the API, WebSockets and web UI on http://$(HOST):$(PORT)/ (Swagger UI: /api/docs/, admin: /admin/)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) gws_project.asgi:application
 
-test: setup browser
+test: setup browser node-clients
 	$(PY) -m pytest
 
 clean:
