@@ -92,6 +92,7 @@ class GroupAdmin(ContactCenterScopedAdmin, DraggableMPTTAdmin):
     form = GroupAdminForm
     list_display = ("tree_actions", "indented_title", "contains", "default_group", "contact_center")
     list_display_links = ("indented_title",)
+    list_select_related = ("contact_center",)
     list_filter = ("contains", "default_group")
     search_fields = ("name", "dispositions__name", "dispositions__display_name")
     expand_tree_by_default = True

@@ -342,3 +342,15 @@ def test_delete_failures(admin_client, foreign_client, tree):
 def test_put_with_unchanged_read_only_values_is_accepted(admin_client, tree, field):
     current = {"name": "Sales", "contains": "dispositions"}[field]
     assert admin_client.put(group_url(tree["sales"]), {field: current}).json() == {"statusCode": 0}
+
+
+def test_bulk_delete_of_top_level_groups(admin_client, tree, team):
+    body = admin_client.delete(
+        f"{API}/groups", {"paths": [f"/groups/{team.pk}", f"/groups/{tree['sales'].pk}", f"/groups/{'0' * 32}"]}
+    ).json()
+
+    assert body["statusCode"] == 7
+    assert [entry["id"] for entry in body["succeeded"]] == [team.pk]
+    # A sub-group is not a member of /groups (the top level): delete it at /groups/{id}.
+    assert [entry["statusCode"] for entry in body["failed"]] == [6, 6]
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["Dispositions", "Sales", "Support", "Upsell"]
