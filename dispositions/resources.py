@@ -54,12 +54,16 @@ class DispositionResource(Resource):
         return f"/groups/{disposition.group_id}/dispositions/{disposition.id}"
 
     def represent(self, disposition, ctx):
-        """Works for Disposition and trees.DispositionRow alike."""
+        return self.wire(ctx, disposition.group_id, disposition.id, disposition.name, disposition.display_name)
+
+    @staticmethod
+    def wire(ctx, group_id, disposition_id, name, display_name):
+        """The representation from plain values: trees render ten thousand of them per request."""
         return {
-            "id": disposition.id,
-            "uri": ctx.uri(self.item_path(disposition)),
-            "name": disposition.name,
-            "displayName": disposition.display_name,
+            "id": disposition_id,
+            "uri": ctx.uri(f"/groups/{group_id}/dispositions/{disposition_id}"),
+            "name": name,
+            "displayName": display_name,
         }
 
 
@@ -88,8 +92,8 @@ def render_group(node, query, ctx, whole):
             else:
                 data["groups"] = [_select(GROUPS.represent(child, ctx), query) for child in node.groups]
         elif name == "dispositions" and node.holds_dispositions:
-            represent = DISPOSITIONS.represent
-            data["dispositions"] = [represent(row, ctx) for row in node.dispositions]
+            wire, group_id = DISPOSITIONS.wire, node.id
+            data["dispositions"] = [wire(ctx, group_id, *row) for row in node.dispositions]
         elif name == "users" and node.holds_users:
             data["users"] = [USERS.represent(user, ctx) for user in node.users]
     return data

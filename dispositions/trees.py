@@ -6,15 +6,12 @@ and their dispositions come back from one LEFT JOIN ordered by (tree_id, lft), a
 rebuilt in Python from ``parent_id``. Rows stay tuples until they are rendered: building model
 instances for ten thousand dispositions would cost more than the query.
 """
-from collections import namedtuple
 from dataclasses import dataclass, field
 
 from django.db.models import FilteredRelation, Q, Subquery
 
 from .choices import Contains
 from .models import Group, GroupMembership
-
-DispositionRow = namedtuple("DispositionRow", "id group_id name display_name")
 
 _GROUP_COLUMNS = ("id", "name", "contains", "default_group", "parent_id", "level")
 
@@ -30,7 +27,7 @@ class GroupNode:
     parent_id: str
     level: int
     groups: list = field(default_factory=list)
-    dispositions: list = field(default_factory=list)
+    dispositions: list = field(default_factory=list)  # (id, name, display_name) tuples
     users: list = field(default_factory=list)
 
     @property
@@ -93,7 +90,7 @@ def _assemble(groups, contents_of):
             if parent is not None:
                 parent.groups.append(node)
         if code_id is not None:
-            node.dispositions.append(DispositionRow(code_id, group_id, code_name, display_name))
+            node.dispositions.append((code_id, code_name, display_name))
     agent_groups = [
         node.id for node in nodes.values() if node.holds_users and (contents_of is None or node.id in contents_of)
     ]
