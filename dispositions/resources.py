@@ -6,9 +6,16 @@ from . import filtersets
 from .choices import Contains
 
 
-def _not_prefetched(group, ctx):
-    # Sub-groups and contents are read as trees (dispositions.trees), never one owner at a time.
-    raise NotImplementedError("group subresources are rendered by render_group")
+def _sub_groups(group, ctx):
+    return [GROUPS.represent(child, ctx) for child in group.get_children()]
+
+
+def _dispositions(group, ctx):
+    return [DISPOSITIONS.represent(code, ctx) for code in group.dispositions.all()]
+
+
+def _members(group, ctx):
+    return [USERS.represent(membership.user, ctx) for membership in group.memberships.select_related("user")]
 
 
 class GroupResource(Resource):
@@ -16,10 +23,11 @@ class GroupResource(Resource):
 
     plural, singular, collection_path = "groups", "group", "groups"
     field_names = ("id", "uri", "name", "contains", "type", "defaultGroup", "parentUri")
+    # One group at a time; the API's views read whole pages of trees at once with render_group.
     subresources = {
-        "groups": Subresource(_not_prefetched),
-        "dispositions": Subresource(_not_prefetched),
-        "users": Subresource(_not_prefetched),
+        "groups": Subresource(_sub_groups),
+        "dispositions": Subresource(_dispositions),
+        "users": Subresource(_members),
     }
     filterset_class = filtersets.GroupFilterSet
     sorts = {"name": "name", "contains": "contains", "type": "contains", "defaultGroup": "default_group"}

@@ -354,3 +354,21 @@ def test_bulk_delete_of_top_level_groups(admin_client, tree, team):
     # A sub-group is not a member of /groups (the top level): delete it at /groups/{id}.
     assert [entry["statusCode"] for entry in body["failed"]] == [6, 6]
     assert sorted(Group.objects.values_list("name", flat=True)) == ["Dispositions", "Sales", "Support", "Upsell"]
+
+
+def test_generic_subresource_renderers_agree_with_the_tree_reader(rf, admin, tree):
+    """The Resource's own subresource functions (one group at a time) give what render_group gives."""
+    from dispositions import trees
+    from dispositions.resources import GROUPS, render_group
+    from gws_project.api.resources import Context, Query
+
+    request = rf.get("/")
+    request.user = admin
+    ctx = Context(request)
+    query = Query(fields="*", subresources=["groups", "dispositions"])
+    node = trees.subtree(admin.contact_center_id, tree["sales"].pk, whole=False)
+    expected = render_group(node, query, ctx, whole=False)
+
+    group = Group.objects.get(pk=tree["sales"].pk)
+    rendered = {**GROUPS.represent(group, ctx), **{name: GROUPS.subresources[name].render(group, ctx) for name in query.subresources}}
+    assert rendered == expected
