@@ -66,7 +66,9 @@ class GWSCsrfMiddleware:
         if is_api:
             # login() rotates Django's form CSRF cookie; API clients never use it, and a second
             # Set-Cookie breaks clients that keep the header whole (the seed's Python sample).
+            # Drop it whether CsrfViewMiddleware runs inside this middleware or outside it.
             response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
         if is_api and csrf_enabled() and request.method in ("GET", "HEAD") and response.status_code < 400:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
