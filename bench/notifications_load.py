@@ -9,7 +9,7 @@ is the path's and not a queue's), messages/s of a burst (as fast as the server g
 messages, and server memory per connected idle client, with the ratios to the baseline.
 Loopback only; a few minutes at most.
 
-    .venv/bin/python bench/notifications_load.py [--ws 1000] [--lp 200] [--rounds 3] [--rate 200] [--burst-rounds 3]
+    .venv/bin/python bench/notifications_load.py [--ws 1000] [--lp 200] [--rounds 2] [--turns 2] [--rate 200] [--burst-rounds 3]
     REDIS_URL=redis://127.0.0.1:6379/N .venv/bin/python bench/notifications_load.py   # channels-redis + Redis store
 """
 import argparse
@@ -204,7 +204,7 @@ async def stream(control, stats, mode, targets, rounds, rate, expected):
     latencies_before = {key: len(values) for key, values in stats.latencies.items()}
     started = time.time()
     await control.ws.send_str(json.dumps({"mode": mode, "targets": targets, "rounds": rounds, "rate": rate}))
-    reply = await control.replies.get()
+    reply = await asyncio.wait_for(control.replies.get(), 300)
     deadline = time.time() + 60
     while stats.received[mode] - before < expected and time.time() < deadline:
         await asyncio.sleep(0.05)
@@ -263,11 +263,20 @@ async def run(args):
             user_ids = [pk for _, pk in users]
             results = {}
             # paced stream (latency), then a burst (throughput); baseline first, then CometD
-            for phase, rounds, rate in (("paced", args.rounds, args.rate), ("burst", args.burst_rounds, 0)):
+            # Baseline and CometD take turns, so that the machine's other load hits both alike.
+            plan = [("paced", args.rounds, args.rate)] * args.turns + [("burst", args.burst_rounds, 0)]
+            for phase, rounds, rate in plan:
                 for name, targets in (("raw", list(range(total))), ("cometd", user_ids)):
                     mode["now"] = name
                     print(f"{phase} stream, {'baseline' if name == 'raw' else 'CometD'} ...", flush=True)
-                    results[(phase, name)] = await stream(control, stats, name, targets, rounds, rate, rounds * total)
+                    result = await stream(control, stats, name, targets, rounds, rate, rounds * total)
+                    merged = results.setdefault((phase, name), {"published": 0, "received": 0, "seconds": 0.0, "latencies": [],
+                                                                "by_transport": {"websocket": [], "long-polling": []}})
+                    for key in ("published", "received", "seconds"):
+                        merged[key] += result[key]
+                    merged["latencies"] += result["latencies"]
+                    for transport, values in result["by_transport"].items():
+                        merged["by_transport"][transport] += values
                     await asyncio.sleep(2)
             mode["now"] = "idle"
     finally:
@@ -276,7 +285,7 @@ async def run(args):
         process.terminate()
         process.wait(10)
 
-    expected_per_client = args.rounds + args.burst_rounds
+    expected_per_client = args.rounds * args.turns + args.burst_rounds
     lost = dup = 0
     for user_name, _ in users:
         sequences = stats.sequences[user_name]
@@ -315,7 +324,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ws", type=int, default=1000)
     parser.add_argument("--lp", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3, help="paced rounds (one message to every client each)")
+    parser.add_argument("--rounds", type=int, default=2, help="paced rounds per turn (one message to every client each)")
+    parser.add_argument("--turns", type=int, default=2, help="paced turns, baseline and CometD alternating")
     parser.add_argument("--rate", type=float, default=200, help="messages per second of the paced stream")
     parser.add_argument("--burst-rounds", type=int, default=3, help="rounds published as fast as possible")
     args = parser.parse_args()

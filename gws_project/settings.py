@@ -202,4 +202,9 @@ COMETD_INTERVAL_MS = int(os.environ.get("GWS_COMETD_INTERVAL_MS", "0"))
 COMETD_MAX_INTERVAL_MS = int(os.environ.get("GWS_COMETD_MAX_INTERVAL_MS", "10000"))
 # How often each server process looks for expired clients (seconds).
 COMETD_SWEEP_SECONDS = float(os.environ.get("GWS_COMETD_SWEEP_SECONDS", "1"))
+if REDIS_URL:
+    # channels-redis carries every message to a process's consumers through ONE list per
+    # process, capped at `capacity` (100 by default) and dropped beyond it: a burst to a few
+    # hundred clients of one process overflows it (bench/notifications_load.py).
+    CHANNEL_LAYERS["default"]["CONFIG"].setdefault("capacity", int(os.environ.get("GWS_CHANNEL_CAPACITY", "10000")))
 # --- end notifications -------------------------------------------------------------------------

@@ -73,6 +73,18 @@ async def _basic(scope, authorization, session, keep_session):
     return user
 
 
+def credential(scope):
+    """A keyed digest of the request's credentials: its Authorization header, else its session
+    cookie ("" when it has neither)."""
+    from django.conf import settings
+
+    authorization = header(scope, "Authorization")
+    if authorization:
+        return _fingerprint(authorization.encode("latin-1"))
+    cookie = scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
+    return _fingerprint(b"cookie:" + cookie.encode()) if cookie else ""
+
+
 async def csrf_error(scope, message):
     """Why a handshake fails the GWS CSRF check (a text), or None when it passes or CSRF is off."""
     if not csrf.csrf_enabled():

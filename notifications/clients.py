@@ -32,11 +32,25 @@ def advice():
 @dataclass
 class Peer:
     """Who sent a batch: the transport, the authenticated user (or None) and, for a handshake,
-    the CSRF verdict (an error text, or None when the token is right or CSRF is off)."""
+    the CSRF verdict (an error text, or None when the token is right or CSRF is off).
+
+    ``credential`` is a keyed digest of the credentials the request carried; ``authenticate``
+    resolves the user when needed. A long-polling client's later requests that carry the
+    credentials of its handshake need no database lookup: a held poll comes back after every
+    message, and the session and user queries were most of its cost.
+    """
 
     transport: str
     user: object = None
     csrf_error: str | None = None
+    credential: str = ""
+    authenticate: object = None  # async () -> user or None, when ``user`` is not resolved yet
+
+    async def resolved_user(self):
+        if self.user is None and self.authenticate is not None:
+            self.user = await self.authenticate()
+            self.authenticate = None
+        return self.user
 
 
 @dataclass
@@ -105,16 +119,23 @@ async def handle(message, peer):
 async def _session(message, peer):
     """The message's client session, if it exists and belongs to the authenticated user."""
     client_id = message.get("clientId")
-    if not isinstance(client_id, str) or peer.user is None:
+    if not isinstance(client_id, str):
         return None
     session = await get_store().load_session(client_id)
-    if session is None or session.user_id != str(peer.user.pk):
+    if session is None:
         return None
+    if peer.credential and peer.credential == session.credential and peer.user is None:
+        return session  # the handshake's own credentials: already checked then
+    user = await peer.resolved_user()
+    if user is None or session.user_id != str(user.pk):
+        return None
+    if peer.credential:
+        session.credential = peer.credential  # saved with the session's next change
     return session
 
 
 async def _handshake(message, peer):
-    if peer.user is None:
+    if await peer.resolved_user() is None:
         return bayeux.handshake_refused(message, "401::Authentication required (session cookie or HTTP Basic)")
     if peer.csrf_error:
         return bayeux.handshake_refused(message, f"403::{peer.csrf_error}")
@@ -139,6 +160,7 @@ async def _handshake(message, peer):
         seq=cursor,
         connection_type=peer.transport,
         expires_at=time.time() + advice().max_interval / 1000,
+        credential=peer.credential,
     )
     if await store.create_session(session):
         await _send_hook(signals.first_client_connected, user_id=user_id, client_id=session.client_id)

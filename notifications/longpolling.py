@@ -23,7 +23,7 @@ from django.conf import settings
 from provisioning import cors as contact_center_cors
 
 from . import bayeux, clients, topics
-from .authentication import authenticate, csrf_error, header
+from .authentication import authenticate, credential, csrf_error, header
 from .store import get_store
 
 logger = logging.getLogger(__name__)
@@ -46,15 +46,17 @@ def _user_contact_center_allows(origin, contact_center_id):
     return contact_center_cors.matches(origin, contact_center_cors.contact_center_origins(contact_center_id))
 
 
-async def cors_headers(origin, user, preflight):
-    """The CORS response headers for a request from ``origin`` (none when it is not allowed)."""
+async def cors_headers(origin, preflight, user=None):
+    """The CORS response headers for a request from ``origin`` (none when it is not allowed).
+    ``user``: an async function giving the request's user, asked only when it matters."""
     if not origin:
         return []
     allowed = origin in settings.CORS_ALLOWED_ORIGINS
     if not allowed:
         allowed = await database_sync_to_async(_any_contact_center_allows)(origin)
-        if allowed and user is not None:
-            allowed = await database_sync_to_async(_user_contact_center_allows)(origin, user.contact_center_id)
+        requester = await user() if allowed and user is not None else None
+        if requester is not None:
+            allowed = await database_sync_to_async(_user_contact_center_allows)(origin, requester.contact_center_id)
     if not allowed:
         return [(b"vary", b"origin")]
     found = [
@@ -90,7 +92,7 @@ class LongPollingApplication:
             await _respond(send, 404, _gws_error(6, f"'{scope['path']}' is not a notifications URL"), [])
             return
         if scope["method"] == "OPTIONS":
-            await _respond(send, 200, b"", await cors_headers(origin, None, preflight=True))
+            await _respond(send, 200, b"", await cors_headers(origin, preflight=True))
             return
         if scope["method"] != "POST":
             await _respond(send, 405, _gws_error(3, "CometD messages are POSTed"), [(b"allow", b"POST, OPTIONS")])
@@ -98,18 +100,21 @@ class LongPollingApplication:
         body, connected = await _read_body(receive)
         if not connected:
             return
-        user = await authenticate(scope, keep_session=True)
-        extra = await cors_headers(origin, user, preflight=False)
+        peer = clients.Peer(
+            bayeux.LONG_POLLING, credential=credential(scope), authenticate=lambda: authenticate(scope, keep_session=True)
+        )
         try:
             batch = bayeux.parse_batch(body)
         except bayeux.MalformedBatch as error:
+            extra = await cors_headers(origin, preflight=False, user=peer.resolved_user)
             await _respond(send, 400, json.dumps([bayeux.malformed_reply(error)]).encode(), extra)
             return
         replies, messages = [], []
         for message in batch:
-            peer = clients.Peer(bayeux.LONG_POLLING, user)
             if isinstance(message, dict) and message.get("channel") == bayeux.HANDSHAKE:
                 peer.csrf_error = await csrf_error(scope, message)
+            else:
+                peer.csrf_error = None
             result = await clients.handle(message, peer)
             if isinstance(result, clients.HeldConnect):
                 delivered, reply = await _answer_connect(result, receive)
@@ -119,6 +124,7 @@ class LongPollingApplication:
                 replies.append(reply)
             else:
                 replies.append(result)
+        extra = await cors_headers(origin, preflight=False, user=peer.resolved_user)
         await _respond(send, 200, json.dumps([*messages, *replies]).encode(), extra)
 
 

@@ -39,6 +39,9 @@ class ClientSession:
     expires_at: float = 0.0
     # Whether the client has sent its first /meta/connect (answered at once, not held).
     connected: bool = False
+    # Keyed digest of the credentials of the requests that may use this session without
+    # authenticating again (see clients.Peer).
+    credential: str = ""
 
     def copy(self):
         return replace(self, subscriptions=list(self.subscriptions))

@@ -196,3 +196,23 @@ def test_cors_headers_on_answers_follow_the_users_contact_center(agent, foreign_
     assert ours == {}
     assert theirs["access-control-allow-origin"] == "https://bluejays.example.com"
     assert "X-CSRF-TOKEN" in theirs["access-control-expose-headers"]
+
+
+def test_later_requests_with_the_handshake_credentials_skip_the_database(agent, supervisor, cometd_settings, django_assert_num_queries):
+    headers = auth_headers(agent.user_name)
+    client_id = async_to_sync(start)(headers, None)
+    subscribe = [{"channel": "/meta/subscribe", "clientId": client_id, "subscription": "/v2/me/*"}]
+    with django_assert_num_queries(0):
+        _, [reply], _ = async_to_sync(long_poll)(subscribe, headers)
+    assert reply["successful"] is True
+
+    async def scenario():
+        # other credentials are checked against the user who owns the clientId
+        _, [reply], _ = await long_poll([connect(client_id)], auth_headers(supervisor.user_name))
+        assert reply["error"] == "402::Unknown client"
+        _, [reply], _ = await long_poll([connect(client_id)], auth_headers(agent.user_name, "wrong"))
+        assert reply["error"] == "402::Unknown client"
+        _, [reply], _ = await long_poll([connect(client_id)], [])
+        assert reply["error"] == "402::Unknown client"
+
+    run(scenario)
