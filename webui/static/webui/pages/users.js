@@ -1,7 +1,7 @@
 // Users: search by one exact field, filter by role, skill and status, sort, page through
 // (offset/limit with totalCount), and create a user. Reads /users and /skills.
 import * as api from "../api.js";
-import {act, el, errorArea, fill, onSubmit, value} from "../ui.js";
+import {act, el, errorArea, fill, onSubmit, showError, value} from "../ui.js";
 import {roleNames} from "../roles.js";
 
 const filters = document.getElementById("user-filters");
@@ -138,8 +138,10 @@ onSubmit(form, async () => {
 });
 
 readUrl();
-loadSkills().catch(() => {}).finally(() => {
-  // The skill filter's options must exist before a skill from the URL can be selected.
+// The skill filter's options must exist before a skill from the URL can be selected; without
+// them the list still loads, and says why the skill filter is empty.
+loadSkills().then(() => null, (failure) => failure).then(async (failure) => {
   readUrl();
-  load();
+  await load();
+  if (failure) showError(listError, new Error(`The skills could not be read: ${failure.message}`));
 });
