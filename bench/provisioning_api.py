@@ -164,8 +164,12 @@ async def open_clients(base, path, user_name, concurrency):
 async def client_loop(session, path, deadline, counts):
     while time.monotonic() < deadline:
         async with session.get(path) as response:
-            await response.read()
-            counts["ok" if response.status == 200 else "failed"] += 1
+            body = await response.read()
+            if response.status == 200:
+                counts["ok"] += 1
+            else:
+                counts["failed"] += 1
+                counts.setdefault("first failure", f"HTTP {response.status} {body[:300]!r}")
 
 
 async def measure(clients, path, seconds):
@@ -175,7 +179,7 @@ async def measure(clients, path, seconds):
     await asyncio.gather(*(client_loop(session, path, deadline, counts) for session in clients))
     elapsed = time.monotonic() - started
     if counts["failed"]:
-        raise SystemExit(f"{path}: {counts['failed']} requests failed")
+        raise SystemExit(f"{path}: {counts['failed']} requests failed, the first: {counts['first failure']}")
     return counts["ok"] / elapsed
 
 
@@ -216,6 +220,8 @@ def main():
         recreate_database(database_url)
         populate(args.users)
         print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
+    else:  # the code may have new migrations since the database was filled
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
     process, base = start_server(env)
     print(f"load average before the load: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
