@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "provisioning",
     "notifications",
     "voice",
+    "voice.agents",
     "dispositions",
     "webui",
 ]

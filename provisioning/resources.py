@@ -4,20 +4,22 @@ from django.db.models import F, Max, Min, Prefetch
 from gws_project.api.resources import LinkedUri, Resource, Subresource
 
 from . import filtersets
-from .choices import OnOff
-from .models import UserSkill
+from .models import Device, UserSkill
 
 
 def device_capabilities(device):
-    """The device operations valid in the device's current state ("What Are Capabilities?").
+    """The device operations valid in the device's current state ("What Are Capabilities?"):
+    the voice service's (voice/agent_state.py) decides."""
+    from voice.agent_state import capabilities  # voice builds on provisioning, not the reverse
 
-    The voice issue's device transition table takes this over; until then DND and forwarding
-    are the device operations there are.
-    """
-    return [
-        "DoNotDisturbOff" if device.do_not_disturb == OnOff.ON else "DoNotDisturbOn",
-        "ForwardCallsOff" if device.forward_to else "ForwardCallsOn",
-    ]
+    return capabilities(device)
+
+
+def device_user_state(device, ctx):
+    """The agent state on the device (``userState``), from the voice service."""
+    from voice.agent_state import user_state
+
+    return user_state(device, ctx)
 
 
 class VoiceEnvironmentResource(Resource):
@@ -36,6 +38,7 @@ class DeviceResource(Resource):
     field_names = (
         "id",
         "deviceState",
+        "userState",
         "phoneNumber",
         "e164Number",
         "country",
@@ -61,6 +64,10 @@ class DeviceResource(Resource):
     }
     identity_fields = ("phoneNumber",)
 
+    def prefetch(self, queryset, query):
+        # userState is read with the device (one join, not a query per device).
+        return super().prefetch(queryset, query).select_related("agent_state")
+
     def represent(self, device, ctx):
         data = {
             "id": str(device.id),
@@ -85,6 +92,10 @@ class DeviceResource(Resource):
                 data[key] = value
         if device.user_id:
             data["userUri"] = ctx.uri(f"/users/{device.user_id}")
+            # "The current contact center state of the user to whom the device is assigned",
+            # right after deviceState as in every example.
+            data = {key: value for key, value in data.items() if key not in ("id", "deviceState")}
+            data = {"id": str(device.id), "deviceState": device.device_state, "userState": device_user_state(device, ctx), **data}
         return data
 
 
@@ -156,7 +167,7 @@ class UserResource(Resource):
         "skills": Subresource(
             _render_skills, prefetch=(Prefetch("user_skills", queryset=UserSkill.objects.select_related("skill")),)
         ),
-        "devices": Subresource(_render_devices, prefetch=("devices",)),
+        "devices": Subresource(_render_devices, prefetch=(Prefetch("devices", queryset=Device.objects.select_related("agent_state")),)),
         "settings": Subresource(_render_settings),
     }
     filterset_class = filtersets.UserFilterSet

@@ -133,6 +133,12 @@ class MeView(GWSView):
             response.data["notificationSequence"] = sequence
         return response
 
+    def post(self, request):
+        """Session and agent-state operations of the Voice API (voice/sessions.py)."""
+        from voice.sessions import me_operation  # voice builds on provisioning, not the reverse
+
+        return Response(me_operation(request, self.body()))
+
 
 class MeDevicesView(GWSView):
     resource = DEVICES
@@ -147,6 +153,13 @@ class MeDeviceView(GWSView):
     def get(self, request, device_id):
         device = access.get_or_404(access.devices(request.user).filter(user=request.user), device_id, "Device")
         return self.item_response(device)
+
+    def post(self, request, device_id):
+        """DoNotDisturbOn/Off, ForwardCallsOn/Off (voice/agent_state.py)."""
+        from voice.agent_state import device_operation
+
+        device_operation(request.user, device_id, self.body(), request.build_absolute_uri("/api/v2"))
+        return Response(OK)
 
 
 class MeSkillsView(GWSView):

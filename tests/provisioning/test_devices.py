@@ -44,6 +44,8 @@ def test_private_extension_looks_like_the_documents_3001(admin_client, agent):
     assert device == {
         "id": str(agent.devices.get().id),
         "deviceState": "Active",
+        # An assigned device shows its user's agent state (logged out until a session starts).
+        "userState": {"id": "0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB", "displayName": "Offline", "state": "LoggedOut"},
         "phoneNumber": "5001",
         "e164Number": "5001",
         "country": {"name": "", "code": "", "callingCode": ""},

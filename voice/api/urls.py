@@ -1,10 +1,11 @@
 """Voice routes under /api/v2/."""
 from django.urls import path
 
-from . import views
+from . import agent_views, views
 
 urlpatterns = [
     path("me/calls", views.MeCallsView.as_view(), name="me-calls"),
+    path("me/channels/voice", agent_views.MeVoiceChannelView.as_view(), name="me-channels-voice"),
     path("me/calls/<str:call_id>", views.MeCallView.as_view(), name="me-call"),
     path("me/devices/<str:device_id>/calls", views.MeDeviceCallsView.as_view(), name="me-device-calls"),
     path("voice-simulation/calls", views.SimulatedCallsView.as_view(), name="voice-simulation-calls"),

@@ -246,8 +246,16 @@ class Switch:
 
     def _deliver(self, call, number, call_type, from_queue=""):
         """Add the party a call to number reaches: a device's DN rings; any other number is a
-        simulated remote party behaving as configured."""
+        simulated remote party behaving as configured. A forwarded device's calls go on to its
+        forwarding destination; a device in do-not-disturb does not ring: the caller gets busy."""
         dn = self.directory.lookup(number)
+        seen = set()
+        while dn is not None and dn.forward_to and dn.number not in seen:  # a loop ends where it began
+            seen.add(dn.number)
+            number = self.directory.normalise(dn.forward_to) or dn.forward_to
+            dn = self.directory.lookup(number)
+        if dn is not None and dn.do_not_disturb:
+            raise SwitchError("Destination busy")
         if dn is not None:
             return self._new_party(
                 call,

@@ -1,0 +1,100 @@
+"""
+The user monitor ("User monitor and cleanup"): a user whose last CometD client went away is
+logged out (EndContactCenterSession) once the agent logout timeout has passed without a client
+coming back; with a mobile session, its own timeout (ThirtyMinutes | OneHour) applies instead,
+and mobile push delivery is active meanwhile (voice/push.py).
+
+The notifications app announces the transitions (``first_client_connected`` /
+``last_client_gone``, once across all processes). The time the last client went is stored on the
+session row (``disconnected_at``), so the decision survives in the database; a timer thread in
+the process that saw the disconnect ends the session when it is due, and ``end_expired_sessions``
+(run by ``runswitch`` on its timer tick too) ends any a restarted process lost the timer of.
+
+Settings: ``GWS_AGENT_LOGOUT_TIMEOUT`` (seconds, 60), ``GWS_MOBILE_SESSION_TIMEOUTS``
+({"ThirtyMinutes": 1800, "OneHour": 3600}); tests shorten both.
+"""
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.dispatch import receiver
+
+from notifications import signals
+
+from .agents.models import ContactCenterSession
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MOBILE_TIMEOUTS = {"ThirtyMinutes": 1800, "OneHour": 3600}
+
+
+def logout_timeout(session):
+    """Seconds the session survives without a CometD client."""
+    if session.mobile_session:
+        timeouts = getattr(settings, "GWS_MOBILE_SESSION_TIMEOUTS", DEFAULT_MOBILE_TIMEOUTS)
+        return float(timeouts[session.mobile_session.get("timeout", "ThirtyMinutes")])
+    return float(getattr(settings, "GWS_AGENT_LOGOUT_TIMEOUT", 60))
+
+
+def session_base_uri():
+    """Notifications the monitor causes link to GWS_PUBLIC_BASE_URI (the server's API base)."""
+    return getattr(settings, "GWS_PUBLIC_BASE_URI", "http://localhost:8080/api/v2")
+
+
+@receiver(signals.first_client_connected, dispatch_uid="voice-monitor-first-client")
+def client_back(sender, user_id, **kwargs):
+    """A CometD client is back: nothing to clean up, and no more mobile push."""
+    ContactCenterSession.objects.filter(user_id=user_id).update(disconnected_at=None, push_active=False)
+    close_old_connections()
+
+
+@receiver(signals.last_client_gone, dispatch_uid="voice-monitor-last-client")
+def clients_gone(sender, user_id, **kwargs):
+    """The user's last CometD client went away: start the logout timeout (and mobile push)."""
+    session = ContactCenterSession.objects.filter(user_id=user_id).first()
+    if session is None:
+        close_old_connections()
+        return
+    now = time.time()
+    session.disconnected_at = now
+    session.push_active = bool(session.mobile_session)
+    session.save(update_fields=["disconnected_at", "push_active"])
+    delay = logout_timeout(session)
+    close_old_connections()
+    timer = threading.Timer(delay + 0.05, _timer_fired, args=(user_id, now))
+    timer.daemon = True
+    timer.start()
+
+
+def _timer_fired(user_id, disconnected_at):
+    try:
+        end_expired_sessions(user_ids=[user_id])
+    except Exception:  # noqa: BLE001 - a failed cleanup is retried by end_expired_sessions later
+        logger.exception("User monitor: ending the session of user %s failed", user_id)
+    finally:
+        close_old_connections()
+
+
+def end_expired_sessions(now=None, user_ids=None):
+    """End (EndContactCenterSession) every session whose clients have been gone for its timeout.
+    Returns the ids of the users logged out."""
+    from .sessions import end_session
+
+    now = time.time() if now is None else now
+    sessions = ContactCenterSession.objects.exclude(disconnected_at=None).select_related("user")
+    if user_ids is not None:
+        sessions = sessions.filter(user_id__in=user_ids)
+    ended = []
+    for session in sessions:
+        if session.disconnected_at + logout_timeout(session) > now:
+            continue
+        with transaction.atomic():
+            # Still gone? (a client may have come back, or another process ended it meanwhile)
+            current = ContactCenterSession.objects.select_for_update().filter(pk=session.pk).first()
+            if current is None or current.disconnected_at is None or current.disconnected_at + logout_timeout(current) > now:
+                continue
+        end_session(session.user, session_base_uri())
+        ended.append(session.user_id)
+    return ended
