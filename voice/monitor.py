@@ -11,7 +11,8 @@ the process that saw the disconnect ends the session when it is due, and ``end_e
 (run by ``runswitch`` on its timer tick too) ends any a restarted process lost the timer of.
 
 Settings: ``GWS_AGENT_LOGOUT_TIMEOUT`` (seconds, 60), ``GWS_MOBILE_SESSION_TIMEOUTS``
-({"ThirtyMinutes": 1800, "OneHour": 3600}); tests shorten both.
+({"ThirtyMinutes": 1800, "OneHour": 3600}); tests shorten both. ``GWS_USER_MONITOR_TIMERS``
+(true) false leaves ending sessions to ``end_expired_sessions`` alone.
 """
 import logging
 import threading
@@ -63,6 +64,8 @@ def clients_gone(sender, user_id, **kwargs):
     session.save(update_fields=["disconnected_at", "push_active"])
     delay = logout_timeout(session)
     close_old_connections()
+    if not getattr(settings, "GWS_USER_MONITOR_TIMERS", True):
+        return  # tests that drive end_expired_sessions with their own clock
     timer = threading.Timer(delay + 0.05, _timer_fired, args=(user_id, now))
     timer.daemon = True
     timer.start()
