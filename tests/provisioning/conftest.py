@@ -1,22 +1,9 @@
 """Fixtures for the provisioning API tests: objects of both contact centers, and no 500s ever."""
 import pytest
-from django.test import Client
 
 from provisioning import services
 from tests.conftest import make_user
-
-
-@pytest.fixture(autouse=True)
-def _no_request_answers_500(monkeypatch):
-    """Every request of these tests must be answered without an internal error (HTTP 500)."""
-    original = Client.request
-
-    def request(self, **kwargs):
-        response = original(self, **kwargs)
-        assert response.status_code != 500, (kwargs.get("PATH_INFO"), response.content[:500])
-        return response
-
-    monkeypatch.setattr(Client, "request", request)
+from tests.provisioning.no_server_errors import _no_request_answers_500  # noqa: F401 (autouse)
 
 
 @pytest.fixture
