@@ -71,6 +71,23 @@ _dotted(UserFilterSet, "skills.name", django_filters.CharFilter(field_name="user
 _dotted(UserFilterSet, "skills.level", django_filters.NumberFilter(field_name="user_skills__level", distinct=True))
 
 
+class _VoiceStatisticFilter(django_filters.CharFilter):
+    """statistics.channels.voice.<field>: one of comma-separated values (voice/statistics.py)."""
+
+    def __init__(self, field):
+        super().__init__()
+        self.voice_field = field
+
+    def filter(self, qs, value):
+        from voice.statistics import filter_users  # voice builds on provisioning, not the reverse
+
+        return qs if value in (None, "") else filter_users(qs, self.voice_field, value)
+
+
+for _field in ("state", "displayName", "activity", "workMode"):
+    _dotted(UserFilterSet, f"statistics.channels.voice.{_field}", _VoiceStatisticFilter(_field))
+
+
 class DeviceFilterSet(django_filters.FilterSet):
     """Devices by their wire fields."""
 

@@ -159,6 +159,27 @@ def _sort_by_related(path):
     return sort
 
 
+def _render_statistics(user, ctx):
+    from voice.statistics import render  # voice builds on provisioning, not the reverse
+
+    return render(user, ctx)
+
+
+def _statistics_prefetch():
+    from voice.statistics import PREFETCH
+
+    return PREFETCH
+
+
+def _voice_sort(name):
+    def sort(queryset, descending):
+        from voice.statistics import sorter
+
+        return sorter(name)(queryset, descending)
+
+    return sort
+
+
 class UserResource(Resource):
     plural, singular, collection_path = "users", "user", "users"
     field_names = ("id", "uri", "userName", "firstName", "lastName", "roles", "enabled", "changePasswordOnFirstLogin")
@@ -169,6 +190,8 @@ class UserResource(Resource):
         ),
         "devices": Subresource(_render_devices, prefetch=(Prefetch("devices", queryset=Device.objects.select_related("agent_state")),)),
         "settings": Subresource(_render_settings),
+        # The voice channel's state of the user (voice/statistics.py).
+        "statistics": Subresource(lambda user, ctx: _render_statistics(user, ctx), prefetch=(_statistics_prefetch(),)),
     }
     filterset_class = filtersets.UserFilterSet
     sorts = {
@@ -180,6 +203,7 @@ class UserResource(Resource):
         "devices.phoneNumber": _sort_by_related("devices__digits"),
         "skills.name": _sort_by_related("user_skills__skill__name"),
         "skills.level": _sort_by_related("user_skills__level"),
+        **{f"statistics.channels.voice.{name}": _voice_sort(name) for name in ("state", "displayName", "activity", "workMode")},
     }
     identity_fields = ("userName",)
 

@@ -32,7 +32,7 @@ def test_me_with_chosen_subresources_and_fields(agent_client):
     assert user.keys() == {"userName", "devices"}
 
 
-@pytest.mark.parametrize("query", ["subresources=statistics", "fields=password", "resolveUris=deviceUri"])
+@pytest.mark.parametrize("query", ["subresources=moods", "fields=password", "resolveUris=deviceUri"])
 def test_me_with_an_unknown_parameter_value_is_invalid(agent_client, query):
     assert_error(agent_client.get(f"/api/v2/me?{query}"), 400, 10)
 
