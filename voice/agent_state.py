@@ -181,6 +181,10 @@ def agent_state_operation(actor, body, base_uri):
     with switch_turn(), transaction.atomic():
         for device in _locked_devices(_user_devices(actor)):
             set_state(device, state, operation.get("workMode", ""), operation.get("reason", ""), base_uri)
+    if state == AgentState.READY:
+        from .queues import route_waiting
+
+        route_waiting(contact_center_id)  # an agent became available: calls waiting in queues
 
 
 def device_operation(actor, device_id, body, base_uri):

@@ -21,6 +21,7 @@ from provisioning.models import ContactCenter, Device
 
 from . import messages, store
 from .models import CallUserEvent, VoiceCall, VoiceParty
+from .queues import after_call_work
 from .switch import CallEvent, ErrorEvent, Request, Switch
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,10 @@ def execute(request):
         snapshot, rows = store.load([call_id] if call_id else [], [device_id] if device_id else [])
         base_uri = request.get("base_uri") or (rows[call_id].base_uri if call_id in rows else "")
         switch_request = Request(request["operation"], device_id=device_id, call_id=call_id, params=request.get("params") or {})
-        events = Switch(snapshot, store.DatabaseDirectory(contact_center), store.now()).handle(switch_request)
+        now = store.now()
+        events = Switch(snapshot, store.DatabaseDirectory(contact_center), now).handle(switch_request)
         store.save(snapshot, rows, contact_center.pk, base_uri)
+        after_call_work(snapshot, contact_center, base_uri, now)
         for user_event in snapshot.user_events:
             CallUserEvent.objects.create(call_id=user_event.call_id, device_id=user_event.device_id, data=user_event.data)
         deliver(events, contact_center, base_uri)

@@ -68,6 +68,13 @@ def place_inbound_call(contact_center, body, base_uri):
     except InvalidValue:
         raise
     device = Device.objects.filter(contact_center=contact_center, e164_number=to_number).select_related("voice_environment").first()
+    if device is None and not queue:
+        from .queues import place_queue_call, queue_for
+
+        if queue_for(contact_center, to_number) is not None:  # a queue's number: the call waits there
+            if Device.objects.filter(contact_center=contact_center, e164_number=origin).exists():
+                raise InvalidValue(f"'{origin}' is a device number: devices call each other with Dial")
+            return place_queue_call(contact_center, origin, to_number, user_data, base_uri)
     if device is None:
         raise NotFound(f"No device has the number '{to}'")
     if Device.objects.filter(contact_center=contact_center, e164_number=origin).exists():

@@ -70,6 +70,12 @@ class DatabaseDirectory:
         row = RemoteNumber.objects.filter(contact_center_id=self.contact_center.pk, number=number).first()
         return (row.behaviour, row.delay) if row else default_remote_behaviour()
 
+    def queue_agent(self, queue_number, exclude=()):
+        """The number of the agent a call waiting in the queue goes to, or None (voice/queues.py)."""
+        from .queues import longest_idle_agent
+
+        return longest_idle_agent(self.contact_center, queue_number, exclude)
+
 
 def directory_number(device):
     return DirectoryNumber(

@@ -3,6 +3,8 @@
 Do-not-disturb and forwarding live on provisioning's Device row (the Devices API shows them);
 the agent state of a device and the user's contact-center session live here.
 """
+import uuid
+
 from django.db import models
 
 from provisioning.models import Device, User
@@ -54,3 +56,25 @@ class ContactCenterSession(models.Model):
 
     def __str__(self):
         return f"session of {self.user_id}"
+
+
+class Queue(models.Model):
+    """A voice queue (an ACD queue / routing point): calls to its number wait there and go to the
+    longest-idle Ready agent logged into it who has every skill it requires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact_center = models.ForeignKey("provisioning.ContactCenter", on_delete=models.CASCADE, related_name="queues")
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    channel = models.CharField(max_length=16, default="voice")
+    # The number callers dial (E.164 as provisioning normalises device numbers).
+    number = models.CharField(max_length=64)
+    # [{"name": skill name, "level": minimum level}], every one required.
+    skills = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["contact_center", "number"], name="unique_queue_number")]
+
+    def __str__(self):
+        return f"{self.name} ({self.number})"

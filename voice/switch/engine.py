@@ -408,6 +408,19 @@ class Switch:
         # The call goes back to the queue it came from: the caller stays on it, waiting there.
         call.queue = party.from_queue
         self._release([party])
+        # Queues: the call is offered to the next agent (not the one who rejected it), or waits.
+        self._route(call, exclude=(party.device_id,))
+
+    def _route(self, call, exclude=()):
+        """Offer a call waiting in its queue to the agent the directory chooses (``queue_agent``:
+        the longest-idle Ready agent logged into the queue with its skills); with none it waits."""
+        choose = getattr(self.directory, "queue_agent", None)
+        number = choose(call.queue, exclude=tuple(exclude)) if choose and call.queue else None
+        if number is None:
+            return None
+        party = self._deliver(call, number, CallType.INBOUND, from_queue=call.queue)
+        self._notify(party)
+        return party
 
     def op_Hangup(self, request):
         self._leave(self._party_for(request))
@@ -608,6 +621,29 @@ class Switch:
         callee = self._deliver(call, dn.number, CallType.INBOUND, from_queue=queue)
         request.call_id = call.id
         self._notify(callee)
+
+    def op_SimulateQueueCall(self, request):
+        """An outside number calls a queue's number: the call waits in the queue until an agent
+        is offered it (at once when one is available)."""
+        params = request.params
+        origin = self.directory.normalise(params["from"]) if DIALABLE.match(params["from"]) else None
+        if not origin:
+            raise SwitchError("Invalid calling number")
+        call = self._new_call(dnis=params["queue"], ani=origin, user_data=params.get("userData") or {})
+        call.queue = params["queue"]
+        self._new_party(call, origin, CallType.OUTBOUND, State.DIALING)
+        request.call_id = call.id
+        self._route(call)
+
+    def op_RouteCall(self, request):
+        """Offer a call waiting in a queue again (an agent became Ready); nothing if it is not waiting."""
+        call = self.snapshot.calls.get(request.call_id)
+        if call is None or not call.queue:
+            return
+        active = self.snapshot.active_parties(call.id)
+        if not active or any(p.is_device for p in active):
+            return
+        self._route(call)
 
     def op_RemoteHangup(self, request):
         """The remote (simulated) party of a call hangs up."""
