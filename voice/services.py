@@ -64,10 +64,11 @@ def execute(request):
         now = store.now()
         events = Switch(snapshot, store.DatabaseDirectory(contact_center), now).handle(switch_request)
         store.save(snapshot, rows, contact_center.pk, base_uri)
-        after_call_work(snapshot, contact_center, base_uri, now)
         for user_event in snapshot.user_events:
             CallUserEvent.objects.create(call_id=user_event.call_id, device_id=user_event.device_id, data=user_event.data)
         deliver(events, contact_center, base_uri)
+        # Queue calls that ended: AfterCallWork (announced after the calls' own messages).
+        after_call_work(snapshot, contact_center, base_uri, now)
     timers = any(p.timer_due is not None for p in snapshot.parties.values())
     return {"callId": switch_request.call_id, "timers": timers}
 

@@ -119,3 +119,48 @@ def test_user_monitor_spares_an_agent_whose_client_came_back(people, live_cometd
             assert (await sync_to_async(DeviceAgentState.objects.get)(device=ann_device)).state == "NotReady"
 
     async_to_sync(scenario)()
+
+
+def test_a_queue_delivers_calls_to_the_longest_idle_skilled_agent(admin, admin_client, people, live_cometd_url, settings):  # noqa: F811
+    from provisioning import services
+    from voice.agents.models import Queue
+
+    from provisioning import settings_groups
+
+    settings_groups.create_setting(admin, "voice", {"name": "defaultWrapupTime", "value": 1})
+    Queue.objects.create(contact_center=admin.contact_center, name="Sales", number="9000", skills=[{"name": "Sales", "level": 1}])
+    skill = services.create_skill(admin, {"name": "Sales"})
+    for user, _ in people:
+        services.assign_skill(admin, user, skill, 5)
+    start = {"operationName": "StartContactCenterSession", "channels": ["voice"], "queue": "9000"}
+
+    async def scenario():
+        async with desk(live_cometd_url, people[0]) as ann, desk(live_cometd_url, people[1]) as bob:
+            for agent in (bob, ann):  # bob becomes Ready first: the longest idle
+                await agent.post("/me", start)
+                await device_message(agent)
+                await agent.post("/me/channels/voice", {"operationName": "Ready"})
+                assert (await device_message(agent))["userState"]["state"] == "Ready"
+            response = await sync_to_async(admin_client.post)("/api/v2/voice-simulation/calls", {"from": "+14155550100", "to": "9000"})
+            call_id = response.json()["id"]
+            [offered] = await bob.next()
+            assert (offered["messageType"], offered["call"]["id"], offered["call"]["state"]) == ("CallStateChangeMessage", call_id, "Ringing")
+            assert offered["call"]["callType"] == "Inbound" and offered["call"]["dnis"] == "9000"
+            assert "Reject" in offered["call"]["capabilities"]
+            await bob.operate(call_id, "Reject")
+            [released] = await bob.next()
+            assert released["call"]["state"] == "Released"
+            [to_ann] = await ann.next()
+            assert (to_ann["call"]["id"], to_ann["call"]["state"]) == (call_id, "Ringing")
+            await ann.operate(call_id, "Answer")
+            assert (await ann.next())[0]["call"]["state"] == "Established"
+            await ann.operate(call_id, "Hangup")
+            assert (await ann.next())[0]["call"]["state"] == "Released"
+            # AfterCallWork for defaultWrapupTime (1 s), then Ready again.
+            wrapup = await device_message(ann)
+            assert wrapup["userState"]["id"] == "D3663509-3D82-4DD3-A82E-2EA8EFA02AEF"
+            assert (wrapup["userState"]["state"], wrapup["userState"]["workMode"]) == ("NotReady", "AfterCallWork")
+            assert (await device_message(ann))["userState"]["state"] == "Ready"
+            assert await nothing_received(bob.client, 0.2)
+
+    async_to_sync(scenario)()
