@@ -91,11 +91,11 @@ def device_resource(device, base_uri):
 def announce(device, base_uri):
     """Publish a DeviceStateChangeMessage for the device to its user (on commit)."""
     if device.user_id:
-        publish(
-            device.user_id,
-            messages.DEVICES_CHANNEL,
-            {"messageType": "DeviceStateChangeMessage", "devices": [device_resource(device, base_uri)]},
-        )
+        data = {"messageType": "DeviceStateChangeMessage", "devices": [device_resource(device, base_uri)]}
+        publish(device.user_id, messages.DEVICES_CHANNEL, data)
+        from .push import push
+
+        push(device.user_id, data)  # to a mobile session without a CometD client
 
 
 # ---------------------------------------------------------------------------------------------

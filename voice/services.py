@@ -21,6 +21,7 @@ from provisioning.models import ContactCenter, Device
 
 from . import messages, store
 from .models import CallUserEvent, VoiceCall, VoiceParty
+from .push import push
 from .queues import after_call_work
 from .switch import CallEvent, ErrorEvent, Request, Switch
 
@@ -85,6 +86,7 @@ def deliver(events, contact_center, base_uri):
             if user_id:
                 data = messages.call_state_change(event.notification_type, event.view, base_uri, filters)
                 publish(user_id, messages.CALLS_CHANNEL, data)
+                push(user_id, data)  # to a mobile session without a CometD client (voice/push.py)
         elif isinstance(event, ErrorEvent) and owners.get(event.device_id):
             channel, data = messages.error_message(base_uri, event.device_id, event.message, event.call_id)
             publish(owners[event.device_id], channel, data)
