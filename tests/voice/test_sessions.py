@@ -145,3 +145,17 @@ def test_monitor_uses_the_mobile_session_timeout(admin, agent_a, settings):
 def test_users_without_a_session_are_left_alone(agent_a):
     signals.last_client_gone.send(sender=None, user_id=agent_a.user.pk, client_id="c1", reason="disconnect")
     assert monitor.end_expired_sessions(now=time.time() + 10**6) == []
+
+
+def test_voice_sweep_ends_what_lost_timers_would_have(agent_a, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.GWS_AGENT_LOGOUT_TIMEOUT = 0
+    agent_a.post("/api/v2/me", START)
+    signals.last_client_gone.send(sender=None, user_id=agent_a.user.pk, client_id="c1", reason="disconnect")
+    out = StringIO()
+    call_command("voice_sweep", stdout=out)
+    assert "sessions ended: 1" in out.getvalue()
+    assert DeviceAgentState.objects.get(device=agent_a.device).state == "LoggedOut"
