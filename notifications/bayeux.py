@@ -226,7 +226,8 @@ def resync_required(message):
 # ---------------------------------------------------------------------------------------------
 
 
-def _subscriptions_of(message):
+def subscription_list(message):
+    """The channel names a subscribe or unsubscribe names, or None when it names none properly."""
     wanted = message.get("subscription")
     if isinstance(wanted, str):
         return [wanted]
@@ -237,7 +238,7 @@ def _subscriptions_of(message):
 
 def subscribe(message, current):
     """(reply, subscriptions after) for a subscribe request, given the current subscriptions."""
-    wanted = _subscriptions_of(message)
+    wanted = subscription_list(message)
     if wanted is None:
         return failure(message, "400::subscription must be a channel name or a list of them"), current
     for channel in wanted:
@@ -250,7 +251,7 @@ def subscribe(message, current):
 
 
 def unsubscribe(message, current):
-    wanted = _subscriptions_of(message)
+    wanted = subscription_list(message)
     if wanted is None:
         return failure(message, "400::subscription must be a channel name or a list of them"), current
     after = [channel for channel in current if channel not in wanted]

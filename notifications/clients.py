@@ -184,10 +184,16 @@ async def _connect(message, session, peer):
 
 
 async def _change_subscriptions(message, session, change):
-    reply, after = change(message, session.subscriptions)
-    if after != session.subscriptions:
-        session.subscriptions = after
-        if not await get_store().save_session(session):
+    reply, _ = change(message, session.subscriptions)
+    if reply["successful"]:
+        # One atomic add or remove in the store: a connect of the same client may be saving
+        # the session at the same moment (the JavaScript client sends them side by side).
+        wanted = bayeux.subscription_list(message)
+        adding = change is bayeux.subscribe
+        done = await get_store().change_subscriptions(
+            session.client_id, add=wanted if adding else (), remove=() if adding else wanted
+        )
+        if not done:
             return bayeux.unknown_client(message)
     return reply
 

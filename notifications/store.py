@@ -47,17 +47,17 @@ class ClientSession:
         return replace(self, subscriptions=list(self.subscriptions))
 
     def to_json(self):
-        """The session without its cursor (kept apart in Redis: it moves with every message)."""
+        """The session without its cursor and subscriptions: in Redis each is kept apart and
+        changed on its own (the cursor moves with every message; concurrent requests of one
+        client, a subscribe and a connect, must not overwrite each other's changes)."""
         data = asdict(self)
         data.pop("seq")
+        data.pop("subscriptions")
         return json.dumps(data)
 
     @classmethod
-    def from_json(cls, text, seq):
-        data = json.loads(text)
-        # Redis' Lua cjson writes an empty list back as {}.
-        data["subscriptions"] = list(data.get("subscriptions") or [])
-        return cls(**data, seq=int(seq))
+    def from_json(cls, text, seq, subscriptions):
+        return cls(**json.loads(text), seq=int(seq), subscriptions=sorted(subscriptions))
 
 
 @dataclass
@@ -153,7 +153,18 @@ class MemoryStore:
             if stored is None:
                 return False
             session.seq = max(session.seq, stored.seq)
+            session.subscriptions = list(stored.subscriptions)
             self._sessions[session.client_id] = session.copy()
+            return True
+
+    async def change_subscriptions(self, client_id, add=(), remove=()):
+        """Add and remove subscriptions in one step; False when the session is gone."""
+        with self._lock:
+            stored = self._sessions.get(client_id)
+            if stored is None:
+                return False
+            kept = [channel for channel in stored.subscriptions if channel not in remove]
+            stored.subscriptions = sorted(set(kept) | set(add))
             return True
 
     async def advance(self, client_id, seq):
@@ -203,10 +214,13 @@ return seq
 
 # A session is a hash: "data" (JSON, see ClientSession.to_json) and "seq" (its cursor).
 
+# Its subscriptions are a set of their own (KEYS[3] below).
+
 # Remove a session exactly once; returns {data, seq, clients left} or nil.
 _REMOVE = """
 local data = redis.call('HGET', KEYS[1], 'data')
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
 if not data then return nil end
 local seq = redis.call('HGET', KEYS[1], 'seq')
 redis.call('DEL', KEYS[1])
@@ -221,6 +235,17 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
+"""
+
+# Add (ARGV[2..n] after the count ARGV[1]) and remove subscriptions, only while the session exists.
+_SUBSCRIPTIONS = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local adding = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  if i <= adding + 1 then redis.call('SADD', KEYS[2], ARGV[i]) else redis.call('SREM', KEYS[2], ARGV[i]) end
+end
+redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
 return 1
 """
 
@@ -299,6 +324,9 @@ class RedisStore:
         async with redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"data": session.to_json(), "seq": session.seq})
             pipe.pexpire(key, self._ttl_ms(session))
+            if session.subscriptions:
+                pipe.sadd(self._subscriptions_key(session.client_id), *session.subscriptions)
+                pipe.pexpire(self._subscriptions_key(session.client_id), self._ttl_ms(session))
             pipe.zadd(f"{PREFIX}expiry", {session.client_id: session.expires_at})
             pipe.sadd(clients, session.client_id)
             pipe.scard(clients)
@@ -309,25 +337,39 @@ class RedisStore:
     def _ttl_ms(session):
         return max(1, int((session.expires_at - time.time()) * 1000)) + _KEY_GRACE_MS
 
+    def _subscriptions_key(self, client_id):
+        return f"{PREFIX}subscriptions:{client_id}"
+
     async def load_session(self, client_id):
-        found = await self._redis().hmget(self._session_key(client_id), "data", "seq")
-        return ClientSession.from_json(found[0], found[1]) if found[0] else None
+        async with self._redis().pipeline(transaction=True) as pipe:
+            pipe.hmget(self._session_key(client_id), "data", "seq")
+            pipe.smembers(self._subscriptions_key(client_id))
+            (data, seq), subscriptions = await pipe.execute()
+        return ClientSession.from_json(data, seq, subscriptions) if data else None
+
+    async def change_subscriptions(self, client_id, add=(), remove=()):
+        keys = [self._session_key(client_id), self._subscriptions_key(client_id)]
+        args = [len(add), *add, *remove]
+        return bool(await self._redis().eval(_SUBSCRIPTIONS, len(keys), *keys, *args))
 
     async def save_session(self, session):
         keys = [self._session_key(session.client_id), f"{PREFIX}expiry"]
         args = [session.to_json(), self._ttl_ms(session), session.expires_at, session.client_id]
-        return bool(await self._redis().eval(_SAVE, len(keys), *keys, *args))
+        saved = bool(await self._redis().eval(_SAVE, len(keys), *keys, *args))
+        if saved:
+            await self._redis().pexpire(self._subscriptions_key(session.client_id), self._ttl_ms(session))
+        return saved
 
     async def advance(self, client_id, seq):
         return bool(await self._redis().eval(_ADVANCE, 1, self._session_key(client_id), seq))
 
     async def remove_session(self, client_id):
-        keys = [self._session_key(client_id), f"{PREFIX}expiry"]
+        keys = [self._session_key(client_id), f"{PREFIX}expiry", self._subscriptions_key(client_id)]
         result = await self._redis().eval(_REMOVE, len(keys), *keys, client_id, f"{PREFIX}clients:")
         if not result:
             return None, False
         data, seq, left = result
-        return ClientSession.from_json(data, seq), int(left) == 0
+        return ClientSession.from_json(data, seq, []), int(left) == 0
 
     async def expired(self, now):
         return list(await self._redis().zrangebyscore(f"{PREFIX}expiry", "-inf", now))
