@@ -21,6 +21,7 @@ import threading
 import time
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -93,9 +94,19 @@ class ProcessBackend:
         # A request that waited past its deadline is dropped by the switch: the client was told
         # 503 and must not see it carried out later.
         deadline = time.time() + self.timeout
-        await layer.send(SWITCH_CHANNEL, {"type": REQUEST, "request": request, "reply_to": reply_channel, "deadline": deadline})
+        message = {"type": REQUEST, "request": request, "reply_to": reply_channel, "deadline": deadline}
+        while True:
+            try:
+                await layer.send(SWITCH_CHANNEL, message)
+                break
+            except ChannelFull:
+                # The switch's queue is at the layer's capacity: wait for it to drain, within
+                # the same deadline (a busy switch is not a missing one until then).
+                if time.time() >= deadline:
+                    raise SwitchUnreachable() from None
+                await asyncio.sleep(0.05)
         try:
-            reply = await asyncio.wait_for(layer.receive(reply_channel), self.timeout)
+            reply = await asyncio.wait_for(layer.receive(reply_channel), max(0.0, deadline - time.time()))
         except asyncio.TimeoutError:
             raise SwitchUnreachable() from None
         if reply.get("error"):
