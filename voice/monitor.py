@@ -48,7 +48,6 @@ def session_base_uri():
 def client_back(sender, user_id, **kwargs):
     """A CometD client is back: nothing to clean up, and no more mobile push."""
     ContactCenterSession.objects.filter(user_id=user_id).update(disconnected_at=None, push_active=False)
-    close_old_connections()
 
 
 @receiver(signals.last_client_gone, dispatch_uid="voice-monitor-last-client")
@@ -56,14 +55,14 @@ def clients_gone(sender, user_id, **kwargs):
     """The user's last CometD client went away: start the logout timeout (and mobile push)."""
     session = ContactCenterSession.objects.filter(user_id=user_id).first()
     if session is None:
-        close_old_connections()
         return
     now = time.time()
     session.disconnected_at = now
     session.push_active = bool(session.mobile_session)
     session.save(update_fields=["disconnected_at", "push_active"])
     delay = logout_timeout(session)
-    close_old_connections()
+    # (No close_old_connections here: the receivers run where Django manages the connection;
+    # closing it would break a caller's transaction.)
     if not getattr(settings, "GWS_USER_MONITOR_TIMERS", True):
         return  # tests that drive end_expired_sessions with their own clock
     timer = threading.Timer(delay + 0.05, _timer_fired, args=(user_id, now))
