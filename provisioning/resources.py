@@ -159,10 +159,13 @@ def _sort_by_related(path):
     return sort
 
 
-def _render_statistics(user, ctx):
+def _render_statistics(user, ctx, busy=None):
     from voice.statistics import render  # voice builds on provisioning, not the reverse
 
-    return render(user, ctx)
+    if not hasattr(user, "_statistics_devices") and "devices" in getattr(user, "_prefetched_objects_cache", {}):
+        # The devices subresource's prefetch (same rows, same order) stands in for the statistics one.
+        user._statistics_devices = list(user.devices.all())
+    return render(user, ctx, busy)
 
 
 def _statistics_prefetch():
@@ -188,7 +191,12 @@ class UserResource(Resource):
         "skills": Subresource(
             _render_skills, prefetch=(Prefetch("user_skills", queryset=UserSkill.objects.select_related("skill")),)
         ),
-        "devices": Subresource(_render_devices, prefetch=(Prefetch("devices", queryset=Device.objects.select_related("agent_state")),)),
+        # Ordered as the statistics subresource needs them (Device's own ordering, then pk), so
+        # one query serves both when both are asked for (see prefetch_lookups).
+        "devices": Subresource(
+            _render_devices,
+            prefetch=(Prefetch("devices", queryset=Device.objects.select_related("agent_state").order_by("phone_number", "pk")),),
+        ),
         "settings": Subresource(_render_settings),
         # The voice channel's state of the user (voice/statistics.py).
         "statistics": Subresource(lambda user, ctx: _render_statistics(user, ctx), prefetch=(_statistics_prefetch(),)),
@@ -206,6 +214,14 @@ class UserResource(Resource):
         **{f"statistics.channels.voice.{name}": _voice_sort(name) for name in ("state", "displayName", "activity", "workMode")},
     }
     identity_fields = ("userName",)
+
+    def prefetch_lookups(self, query):
+        lookups = super().prefetch_lookups(query)
+        if "devices" in query.subresources and "statistics" in query.subresources:
+            # One query for the devices of both subresources (_render_statistics reuses them).
+            statistics = _statistics_prefetch()
+            lookups = [lookup for lookup in lookups if lookup is not statistics]
+        return lookups
 
     def prefetch(self, queryset, query):
         # A page of users needs none of these columns; decoding them (a JSON document, two
@@ -238,7 +254,19 @@ class MeResource(UserResource):
         **UserResource.subresources,
         # Active calls come from the voice service (voice/resources.py).
         "calls": Subresource(lambda user, ctx: _render_calls(user, ctx)),
+        # One user: its own active parties (shared with calls) tell which devices are busy, not
+        # a read of the whole contact center's.
+        "statistics": Subresource(
+            lambda user, ctx: _render_statistics(user, ctx, busy=_me_busy_devices(user, ctx)),
+            prefetch=UserResource.subresources["statistics"].prefetch,
+        ),
     }
+
+
+def _me_busy_devices(user, ctx):
+    from voice.resources import me_party_ids
+
+    return {device_id for _, device_id in me_party_ids(user, ctx)}
 
 
 def _render_calls(user, ctx):

@@ -49,12 +49,27 @@ class CallResource(Resource):
 CALLS = CallResource()
 
 
-def user_calls(user, base_uri, call_id=None):
-    """The user's active calls as call resources, oldest first (one call when call_id is given)."""
+def active_party_ids(user, call_id=None):
+    """(party id, device id) of the user's active parties, oldest first."""
     parties = VoiceParty.objects.filter(device__user=user, state__in=ACTIVE_STATES)
     if call_id is not None:
         parties = parties.filter(call_id=call_id)
-    party_ids = list(parties.order_by("created_at", "id").values_list("id", "device_id"))
+    return list(parties.order_by("created_at", "id").values_list("id", "device_id"))
+
+
+def me_party_ids(user, ctx):
+    """active_party_ids, read once per /me rendering (the calls and statistics subresources share it)."""
+    cache = getattr(ctx, "_voice_me_parties", None)
+    if cache is None or cache[0] != user.pk:
+        cache = (user.pk, active_party_ids(user))
+        ctx._voice_me_parties = cache
+    return cache[1]
+
+
+def user_calls(user, base_uri, call_id=None, party_ids=None):
+    """The user's active calls as call resources, oldest first (one call when call_id is given)."""
+    if party_ids is None:
+        party_ids = active_party_ids(user, call_id)
     if not party_ids:
         return []
     snapshot, _ = store.load([], {device for _, device in party_ids}, lock=False)
@@ -72,4 +87,4 @@ def render_me_calls(user, ctx):
     """The calls subresource of /me."""
     if user.contact_center_id is None:
         return []
-    return user_calls(user, ctx.base_uri)
+    return user_calls(user, ctx.base_uri, party_ids=me_party_ids(user, ctx))

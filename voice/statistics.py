@@ -49,7 +49,9 @@ def _busy_devices(user, ctx):
     return cache[1]
 
 
-def render(user, ctx):
+def render(user, ctx, busy=None):
+    """busy: the ids of the user's devices with an active call, when the caller has them already
+    (/me); else the contact center's are read once per rendering context."""
     from .agent_state import user_state
 
     devices = getattr(user, "_statistics_devices", None)
@@ -61,7 +63,8 @@ def render(user, ctx):
         state = {"state": AgentState.LOGGED_OUT}
         matched = agent_states.match(user.contact_center_id, "Logout")
         state.update(matched or {})
-    busy = _busy_devices(user, ctx)
+    if busy is None:
+        busy = _busy_devices(user, ctx)
     voice = {
         "state": state["state"],
         "displayName": state.get("displayName", ""),
