@@ -76,3 +76,16 @@ def test_me_reads_skills_with_their_assignments_in_one_query(admin, crowd, djang
     # session, user, assignments joined with their skills, devices
     with django_assert_num_queries(4):
         assert client.get("/api/v2/me?subresources=skills,devices").status_code == 200
+
+
+def test_me_with_all_subresources_costs_six_queries(admin, crowd, django_assert_num_queries):
+    from tests.conftest import GWSClient
+
+    client = GWSClient(admin.user_name)
+    client.get("/api/v2/me")
+    # session, user, assignments with their skills, devices with their agent state (shared by the
+    # devices and statistics subresources), the agent-state operations, the user's active parties
+    # (shared by calls and statistics)
+    with django_assert_num_queries(6):
+        body = client.get("/api/v2/me?subresources=*").json()
+    assert set(body["user"]) >= {"devices", "skills", "settings", "calls", "statistics"}
