@@ -209,3 +209,11 @@ if REDIS_URL:
     # hundred clients of one process overflows it (bench/notifications_load.py).
     CHANNEL_LAYERS["default"]["CONFIG"].setdefault("capacity", int(os.environ.get("GWS_CHANNEL_CAPACITY", "10000")))
 # --- end notifications -------------------------------------------------------------------------
+
+# --- voice: agent state and sessions (voice/monitor.py, voice/push.py, voice/queues.py) --------
+# Seconds a contact-center session survives without a CometD client (the user monitor).
+GWS_AGENT_LOGOUT_TIMEOUT = float(os.environ.get("GWS_AGENT_LOGOUT_TIMEOUT", "60"))
+# Genesys Mobile Services' publish URL for mobile push notifications (empty: no push).
+GWS_MOBILE_PUSH_URL = os.environ.get("GWS_MOBILE_PUSH_URL", "")
+# Base of the links in notifications the server sends on its own (the user monitor, wrap-up end).
+GWS_PUBLIC_BASE_URI = os.environ.get("GWS_PUBLIC_BASE_URI", "http://localhost:8080/api/v2")
