@@ -200,6 +200,11 @@ async def _change_subscriptions(message, session, change):
 
 async def pending(session):
     """(messages the client has not had, cursor after them, whether none was lost)."""
+    # Subscriptions as they are now: another request of the client may have changed them
+    # since this connect loaded the session.
+    current = await get_store().load_session(session.client_id)
+    if current is not None:
+        session.subscriptions = current.subscriptions
     backlog = await get_store().since(session.user_id, session.seq)
     if not backlog.complete:
         return [], session.seq, False
