@@ -1,30 +1,12 @@
 """The admin's drag-and-drop tree in real headless Chromium, against a live server."""
-from contextlib import contextmanager
-from pathlib import Path
 
-import pytest
 
 from dispositions.models import Group
+from tests.browser import browser_test, chromium
 from tests.conftest import PASSWORD, GWSClient
 from tests.dispositions.conftest import assert_trees_sound, group_url
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make setup)")
-
-
-@contextmanager
-def chromium():
-    """Playwright's sync API runs an event loop in this thread: no database access inside."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+pytestmark = browser_test
 
 
 def test_dragging_a_group_onto_another_moves_it_and_the_api_shows_it(live_server, transactional_db, admin, tree):

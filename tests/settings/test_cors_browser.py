@@ -8,16 +8,15 @@ import base64
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from provisioning import services, settings_groups
 from provisioning.models import SettingsGroup
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, browser_test
 from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make setup)")
+pytestmark = browser_test
 
 # A desktop's start-up: log in with Basic, read the CSRF token from the exposed headers, then
 # write with the session cookie alone and the token. Any failure is returned, not thrown.
@@ -87,10 +86,7 @@ def page_origins():
 def _browser_session():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # One context: one cookie jar, as the tabs of one browser share.
             yield chromium.new_context()

@@ -4,32 +4,16 @@ Playwright's sync API runs an event loop in the test's thread, where Django refu
 tests prepare their data before opening the browser and check the database after closing it.
 """
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.browser import browser_test, chromium  # noqa: F401 (the webui tests import them from here)
+
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}  # a phone held upright
 # How long the UI may take to show something (ms): generous, the machine is shared.
 TIMEOUT = 15_000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-browser_test = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
-
-
-@contextmanager
-def chromium():
-    """A headless Chromium for the length of the block."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class PageProblems:

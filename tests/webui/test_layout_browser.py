@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from dispositions import services as dispositions
 from provisioning.models import User, UserSkill
-from tests.conftest import PASSWORD
 
 from .conftest import NARROW, TIMEOUT, WIDE, browser_test, chromium, log_in, new_page, screenshot_path
 
