@@ -124,6 +124,23 @@ class GroupAdmin(ContactCenterScopedAdmin, DraggableMPTTAdmin):
             return []  # what a group holds is chosen first; its contents are edited afterwards
         return [DispositionInline] if obj.holds_dispositions else [MembershipInline]
 
+    # --- Who may write -----------------------------------------------------------------------
+    # The services let only contact center admins (and superusers) change trees; staff that hold
+    # Django permissions without ROLE_ADMIN read the tree but are not offered writes they would be
+    # refused.
+
+    def _may_write(self, request):
+        return request.user.is_superuser or request.user.is_cc_admin
+
+    def has_add_permission(self, request):
+        return self._may_write(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
     # --- Writes, through the services -------------------------------------------------------
 
     def save_model(self, request, obj, form, change):

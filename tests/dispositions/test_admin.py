@@ -185,3 +185,25 @@ def test_superuser_sees_every_contact_center(db, tree, foreign_admin):
     content = client.get(CHANGELIST).content.decode()
 
     assert "Bluejays codes" in content and "Upsell" in content
+
+
+def test_staff_without_role_admin_reads_the_tree_but_cannot_change_it(admin, tree):
+    from django.contrib.auth.models import Permission
+
+    from tests.conftest import make_user
+
+    supervisor = make_user(admin, "viewer@redwings.com", roles=("ROLE_SUPERVISOR",))
+    supervisor.is_staff = True
+    supervisor.save()
+    supervisor.user_permissions.set(Permission.objects.filter(content_type__app_label="dispositions"))
+    client = Client()
+    client.force_login(supervisor)
+    data = form_data(client.get(change_url(tree["sales"])))
+    data["parent"] = tree["support"].pk
+
+    response = client.post(change_url(tree["sales"]), data)
+
+    assert response.status_code == 403
+    tree["sales"].refresh_from_db()
+    assert tree["sales"].parent_id == tree["root"].pk
+    assert client.post(CHANGELIST, {"cmd": "move_node", "cut_item": tree["sales"].pk, "pasted_on": tree["support"].pk, "position": "last-child"}).content.startswith(b"FAIL")
