@@ -2,7 +2,6 @@
 transports. Its packages are installed by `make node-clients` (npm, from the registry)."""
 import asyncio
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,7 @@ from tests.conftest import PASSWORD
 
 NODE_DIR = Path(__file__).parent / "node"
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which("node") is None or not (NODE_DIR / "node_modules" / "cometd").exists(),
-        reason="needs Node.js and `make node-clients` (npm install in tests/notifications/node)",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DEVICE_STATE = {"messageType": "DeviceStateChangeMessage", "devices": [{"id": "d1", "deviceState": "Active"}]}
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from provisioning import services, settings_groups
 from provisioning.models import SettingsGroup
@@ -84,8 +85,7 @@ def page_origins():
 
 @contextmanager
 def _browser_session():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # One context: one cookie jar, as the tabs of one browser share.

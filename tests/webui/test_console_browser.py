@@ -3,6 +3,7 @@ public /api/v2 API from the page, so these are end-to-end tests of the API as we
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from provisioning import services, settings_groups
 from provisioning.models import Setting, User, UserSkill
@@ -11,7 +12,6 @@ from tests.conftest import PASSWORD, make_user
 from .conftest import TIMEOUT, browser_test, chromium, log_in, new_page
 
 pytestmark = browser_test
-expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=TIMEOUT)
 
 

@@ -6,6 +6,7 @@ docs/screenshots/ instead (the pictures the README shows).
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 from dispositions import services as dispositions
@@ -14,7 +15,6 @@ from provisioning.models import User, UserSkill
 from .conftest import NARROW, TIMEOUT, WIDE, browser_test, chromium, log_in, new_page, screenshot_path
 
 pytestmark = browser_test
-expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=TIMEOUT)
 
 DEMO_ADMIN, DEMO_PASSWORD = "mikeb@redwings.com", "password"
