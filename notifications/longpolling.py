@@ -38,25 +38,15 @@ PREFIX = "/api/v2/notifications"
 # ---------------------------------------------------------------------------------------------
 
 
-def _any_contact_center_allows(origin):
-    return contact_center_cors.matches(origin, contact_center_cors.contact_center_origins())
-
-
-def _user_contact_center_allows(origin, contact_center_id):
-    return contact_center_cors.matches(origin, contact_center_cors.contact_center_origins(contact_center_id))
-
-
 async def cors_headers(origin, preflight, user=None):
     """The CORS response headers for a request from ``origin`` (none when it is not allowed).
-    ``user``: an async function giving the request's user, asked only when it matters."""
+    ``user``: an async function giving the request's user. The decision is the REST API's
+    (``provisioning.cors.allowed``); only the headers are written here, as this transport is not
+    behind django-cors-headers' middleware."""
     if not origin:
         return []
-    allowed = origin in settings.CORS_ALLOWED_ORIGINS
-    if not allowed:
-        allowed = await database_sync_to_async(_any_contact_center_allows)(origin)
-        requester = await user() if allowed and user is not None else None
-        if requester is not None:
-            allowed = await database_sync_to_async(_user_contact_center_allows)(origin, requester.contact_center_id)
+    requester = await user() if user is not None else None
+    allowed = await database_sync_to_async(contact_center_cors.allowed)(origin, requester)
     if not allowed:
         return [(b"vary", b"origin")]
     found = [

@@ -216,3 +216,15 @@ def test_later_requests_with_the_handshake_credentials_skip_the_database(agent, 
         assert reply["error"] == "402::Unknown client"
 
     run(scenario)
+
+
+def test_configured_wildcard_origin_is_allowed_like_on_the_rest_of_the_api(agent, cometd_settings, settings):
+    # GWS_CORS_ALLOWED_ORIGINS may hold wildcards; the long-polling transport decides as /api does.
+    settings.CORS_ALLOWED_ORIGINS = ["https://*.desktops.example.com"]
+    origin = (b"origin", b"https://team1.desktops.example.com")
+
+    async def scenario():
+        _, _, headers = await long_poll([handshake("long-polling")], [*auth_headers(agent.user_name), origin])
+        return _cors(headers)
+
+    assert async_to_sync(scenario)()["access-control-allow-origin"] == "https://team1.desktops.example.com"
