@@ -67,11 +67,17 @@ function row(user) {
   return el("tr", {class: user.enabled ? "" : "disabled-row"}, cells.map((cell, index) => el("td", {"data-label": HEADERS[index]}, cell)));
 }
 
+// Loads overlap (the first one may still be on its way when the filters are submitted): only the
+// latest request's answer is shown, so a slow earlier answer never replaces a newer list.
+let latestLoad = 0;
+
 async function load() {
+  const thisLoad = ++latestLoad;
   writeUrl();
   list.setAttribute("aria-busy", "true");
   const ok = await act(listError, async () => {
     const body = await api.get("/users", query());
+    if (thisLoad !== latestLoad) return;
     total = body.totalCount;
     const users = body.users || [];
     fill(list, users.length
@@ -86,6 +92,7 @@ async function load() {
     prev.disabled = offset === 0;
     next.disabled = offset + limit >= total;
   });
+  if (thisLoad !== latestLoad) return;
   if (!ok) fill(list);
   list.setAttribute("aria-busy", "false");
 }
