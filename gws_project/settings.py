@@ -133,6 +133,10 @@ AUTH_USER_MODEL = "provisioning.User"
 AUTH_PASSWORD_VALIDATORS = []  # GWS accepts any password an admin sets; policy is the deployment's.
 # PBKDF2 stays the default; tests switch to a fast hasher in tests/conftest.py.
 
+# Django's database sessions and ModelBackend, with the per-request reads of the session and its
+# user compiled once (gws_project/api/prepared.py).
+SESSION_ENGINE = "gws_project.api.sessions"
+AUTHENTICATION_BACKENDS = ["gws_project.api.authentication.GWSModelBackend"]
 # The session cookie keeps the name GWS clients know from the Java server.
 SESSION_COOKIE_NAME = "JSESSIONID"
 SESSION_COOKIE_HTTPONLY = True
@@ -146,6 +150,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The web UI's npm libraries (webui/package.json, installed by `make setup`), served as static files.
+STATICFILES_DIRS = [("webui/vendor/cometd", BASE_DIR / "webui" / "node_modules" / "cometd")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -160,6 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gws_project.api.negotiation.GWSContentNegotiation",
     "EXCEPTION_HANDLER": "gws_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "gws_project.api.schema.GWSAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -10,8 +10,10 @@ The voice channel uses two functions of this module:
 - ``user_state(contact_center_id, state, work_mode, reason)``: the ``userState`` of a device
   resource, with the matching operation's ``id`` and ``displayName`` when there is one.
 """
+from gws_project.api.prepared import Param, PreparedQuery
+
 from .choices import AgentState, WorkMode
-from .models import Setting
+from .models import ContactCenter, Setting
 
 GROUP = "agent-states"
 
@@ -47,9 +49,15 @@ def _plain(operation):
     return {key: str(value) for key, value in operation.items()}
 
 
+# Read for every device rendered (/me, device lists, notifications): compiled once.
+_CUSTOM = PreparedQuery(
+    lambda: Setting.objects.filter(contact_center_id=Param("contact_center", ContactCenter._meta.pk), group=GROUP).values_list("data")
+)
+
+
 def operations(contact_center_id):
     """Every agent-state operation of a contact center, sorted by operationName."""
-    custom = Setting.objects.filter(contact_center_id=contact_center_id, group=GROUP).values_list("data", flat=True)
+    custom = [data for (data,) in _CUSTOM.rows(contact_center=contact_center_id)]
     # PostgreSQL's jsonb does not keep key order: put the properties back in the document's.
     custom = [{key: operation[key] for key in PROPERTIES if key in operation} for operation in custom]
     found = [_plain(operation) for operation in SYSTEM_OPERATIONS] + custom

@@ -47,6 +47,11 @@ class UserManager(BaseUserManager):
         return self.create_user(user_name, password, **fields)
 
 
+def parse_roles(roles_text):
+    """The roles stored in User.roles_text (comma-separated), as a list."""
+    return [role for role in roles_text.split(",") if role]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in: agent, supervisor or contact-center admin (roles may combine)."""
 
@@ -84,7 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def roles(self):
-        return [role for role in self.roles_text.split(",") if role]
+        return parse_roles(self.roles_text)
 
     @roles.setter
     def roles(self, values):

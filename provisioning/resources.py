@@ -1,18 +1,26 @@
 """How provisioning objects look on the wire: users, devices, skills, voice environments."""
 from django.db.models import F, Max, Min, Prefetch
 
+from gws_project.api.prepared import Param, PreparedQuery
 from gws_project.api.resources import LinkedUri, Resource, Subresource
 
 from . import filtersets
-from .models import Device, UserSkill
+from .models import Device, User, UserSkill, parse_roles
 
 
-def device_capabilities(device):
+def device_capabilities(device, ctx=None):
     """The device operations valid in the device's current state ("What Are Capabilities?"):
     the voice service's (voice/agent_state.py) decides."""
     from voice.agent_state import capabilities  # voice builds on provisioning, not the reverse
 
-    return capabilities(device)
+    return capabilities(device, ctx)
+
+
+def device_monitoring_state(device, ctx):
+    """A supervisor's device: what it monitors (``supervisorMonitoringState``), from the voice service."""
+    from voice.supervisor import monitoring_state
+
+    return monitoring_state(device, ctx)
 
 
 def device_user_state(device, ctx):
@@ -52,6 +60,7 @@ class DeviceResource(Resource):
         "voiceEnvironmentUri",
         "userUri",
         "capabilities",
+        "supervisorMonitoringState",
     )
     filterset_class = filtersets.DeviceFilterSet
     sorts = {
@@ -65,8 +74,9 @@ class DeviceResource(Resource):
     identity_fields = ("phoneNumber",)
 
     def prefetch(self, queryset, query):
-        # userState is read with the device (one join, not a query per device).
-        return super().prefetch(queryset, query).select_related("agent_state")
+        # userState is read with the device (one join, not a query per device); so is the user,
+        # whose role decides the supervisor capabilities.
+        return super().prefetch(queryset, query).select_related("agent_state", "user")
 
     def represent(self, device, ctx):
         data = {
@@ -78,7 +88,7 @@ class DeviceResource(Resource):
             "telephonyNetwork": device.telephony_network,
             "doNotDisturb": device.do_not_disturb,
             "voiceEnvironmentUri": ctx.uri(f"/voice-environments/{device.voice_environment_id}"),
-            "capabilities": device_capabilities(device),
+            "capabilities": device_capabilities(device, ctx),
         }
         # Optional attributes appear only when they have a value, as in the Devices API examples.
         for key, value in (
@@ -96,6 +106,9 @@ class DeviceResource(Resource):
             # right after deviceState as in every example.
             data = {key: value for key, value in data.items() if key not in ("id", "deviceState")}
             data = {"id": str(device.id), "deviceState": device.device_state, "userState": device_user_state(device, ctx), **data}
+            monitoring = device_monitoring_state(device, ctx)
+            if monitoring is not None:
+                data["supervisorMonitoringState"] = monitoring
         return data
 
 
@@ -137,11 +150,71 @@ DeviceResource.linked_uris = {
 
 
 def _render_skills(user, ctx):
+    rows = getattr(user, "_skill_rows", None)  # one user's (UserResource.prefetch_object)
+    if rows is not None:
+        return [{"id": skill_id, "name": name, "level": level} for skill_id, name, level in rows]
     return [USER_SKILLS.represent(user_skill, ctx) for user_skill in user.user_skills.all()]
 
 
 def _render_devices(user, ctx):
-    return [DEVICES.represent(device, ctx) for device in user.devices.all()]
+    devices = getattr(user, "_devices", None)  # one user's (UserResource.prefetch_object)
+    if devices is None:
+        devices = user.devices.all()
+    return [DEVICES.represent(device, ctx) for device in devices]
+
+
+# ---------------------------------------------------------------------------------------------
+# One user's subresources (a singular GET, /me): the rows of the prefetches of UserResource,
+# read by prepared queries (gws_project/api/prepared.py: compiling the querysets and prefetching
+# cost more CPU than the queries themselves).
+# ---------------------------------------------------------------------------------------------
+
+# The skills subresource's values, ordered as UserSkill is (by skill name).
+USER_SKILL_ROWS = PreparedQuery(
+    lambda: UserSkill.objects.filter(user_id=Param("user", User._meta.pk)).values_list("skill_id", "skill__name", "level")
+)
+
+
+def _device_state_fields():
+    from voice.agents.models import DeviceAgentState  # voice builds on provisioning, not the reverse
+
+    return DeviceAgentState, list(DeviceAgentState._meta.concrete_fields)
+
+
+def _user_devices_query():
+    """A user's devices with their agent state (one LEFT JOIN), in the order of the devices
+    prefetch (phone number, then pk); every column of both, to build both models."""
+    _, state_fields = _device_state_fields()
+    return (
+        Device.objects.filter(user_id=Param("user", User._meta.pk))
+        .order_by("phone_number", "pk")
+        .values_list(*(f.name for f in Device._meta.concrete_fields), *(f"agent_state__{f.name}" for f in state_fields))
+    )
+
+
+USER_DEVICE_ROWS = PreparedQuery(_user_devices_query)
+
+
+def user_devices(user):
+    """The user's devices as the devices prefetch gives them: each with its agent state (or
+    none) and its user cached."""
+    state_model, state_fields = _device_state_fields()
+    device_names = [f.attname for f in Device._meta.concrete_fields]
+    state_names = [f.attname for f in state_fields]
+    cached_state = Device.agent_state.related
+    cached_device = state_model._meta.get_field("device")
+    count = len(device_names)
+    devices = []
+    for row in USER_DEVICE_ROWS.rows(user=user.pk):
+        device = Device.from_db(USER_DEVICE_ROWS.using, device_names, row[:count])
+        state = None
+        if row[count] is not None:  # the agent state's primary key: no row when NULL
+            state = state_model.from_db(USER_DEVICE_ROWS.using, state_names, row[count:])
+            cached_device.set_cached_value(state, device)
+        cached_state.set_cached_value(device, state)
+        device.user = user
+        devices.append(device)
+    return devices
 
 
 def _render_settings(user, ctx):
@@ -214,6 +287,7 @@ class UserResource(Resource):
         **{f"statistics.channels.voice.{name}": _voice_sort(name) for name in ("state", "displayName", "activity", "workMode")},
     }
     identity_fields = ("userName",)
+    row_fields = ("id", "user_name", "first_name", "last_name", "roles_text", "is_active", "change_password_on_first_login")
 
     def prefetch_lookups(self, query):
         lookups = super().prefetch_lookups(query)
@@ -222,6 +296,14 @@ class UserResource(Resource):
             statistics = _statistics_prefetch()
             lookups = [lookup for lookup in lookups if lookup is not statistics]
         return lookups
+
+    def prefetch_object(self, user, query):
+        wanted = set(query.subresources)
+        if "skills" in wanted:
+            user._skill_rows = USER_SKILL_ROWS.rows(user=user.pk)
+        if wanted & {"devices", "statistics"}:
+            # One read for both (the statistics subresource uses the devices' order).
+            user._devices = user._statistics_devices = user_devices(user)
 
     def prefetch(self, queryset, query):
         # A page of users needs none of these columns; decoding them (a JSON document, two
@@ -238,7 +320,7 @@ class UserResource(Resource):
             "userName": user.user_name,
             "firstName": user.first_name,
             "lastName": user.last_name,
-            "roles": user.roles,
+            "roles": parse_roles(user.roles_text),  # user may be a named row of row_fields
             "enabled": user.is_active,
             "changePasswordOnFirstLogin": user.change_password_on_first_login,
         }

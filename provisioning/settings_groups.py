@@ -82,6 +82,13 @@ def _validate_voice(data, creating):
             raise MissingParameter("defaultWrapupTime must be a whole number of seconds")
         if not 0 <= value <= 3600:
             raise InvalidValue("defaultWrapupTime must be between 0 and 3600 seconds")
+    elif name == "agentLogoutTimeout":
+        # The user monitor's "agent logout timeout" ("Contact Center defined or default of 60
+        # seconds"); voice/monitor.py reads it.
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise MissingParameter("agentLogoutTimeout must be a whole number of seconds")
+        if not 1 <= value <= 86400:
+            raise InvalidValue("agentLogoutTimeout must be between 1 and 86400 seconds")
     elif name == "outboundCallerId":
         if not isinstance(value, str):
             raise MissingParameter("outboundCallerId must be a string")
@@ -91,8 +98,8 @@ def _validate_voice(data, creating):
         _attached_data_filter(value, name)
     else:
         raise InvalidValue(
-            f"'{name}' is not a voice setting (defaultTelephonyNetworkType, defaultWrapupTime, "
-            "outboundCallerId, toast-filter, case-filter)"
+            f"'{name}' is not a voice setting (agentLogoutTimeout, defaultTelephonyNetworkType, "
+            "defaultWrapupTime, outboundCallerId, toast-filter, case-filter)"
         )
 
 

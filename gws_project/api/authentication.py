@@ -6,16 +6,40 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.backends import ModelBackend
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, get_authorization_header
+
+from .prepared import Param, PreparedQuery
 
 # Session key holding a keyed digest of the last Authorization header verified in this session.
 BASIC_FINGERPRINT_KEY = "gws_basic_fingerprint"
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The backend sessions are logged in with (GWSModelBackend in settings.py).
+_BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 
 def _fingerprint(header):
     return hmac.new(settings.SECRET_KEY.encode(), header, hashlib.sha256).hexdigest()
+
+
+def _users_by_pk():
+    model = get_user_model()
+    return model._default_manager.filter(pk=Param("pk", model._meta.pk))
+
+
+# Read on every authenticated request: compiled once (gws_project/api/prepared.py).
+USER_BY_PK = PreparedQuery(_users_by_pk)
+
+
+class GWSModelBackend(ModelBackend):
+    """Django's ModelBackend (AUTHENTICATION_BACKENDS) reading the session's user, as it does on
+    every authenticated request, with a prepared query (the same query, compiled once)."""
+
+    def get_user(self, user_id):
+        users = USER_BY_PK.objects(pk=user_id)
+        if not users:
+            return None
+        return users[0] if self.user_can_authenticate(users[0]) else None
 
 
 class GWSBasicAuthentication(BasicAuthentication):

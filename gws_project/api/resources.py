@@ -73,6 +73,11 @@ class Resource(ABC):
     filterset_class = None
     sorts: dict = {}  # sortBy name -> model field path, or callable(queryset, descending) -> (qs, expr)
     identity_fields = ("id",)  # what names an item in a bulk failure descriptor
+    # Optional: the model fields represent() reads. A list that asks for objects but for no
+    # subresource nor resolved URI then reads these values only, as named rows (values_list with
+    # named=True), and represent() gets them instead of model instances (building instances was
+    # 40% of a 100-user page's time).
+    row_fields = ()
 
     def item_path(self, obj):
         return f"/{self.collection_path}/{obj.pk_str if hasattr(obj, 'pk_str') else obj.pk}"
@@ -242,7 +247,10 @@ def read_collection(resource, queryset, query):
     """
     queryset = filter_queryset(resource, queryset, query)
     queryset = sort_queryset(resource, queryset, query)
-    if query.wants_objects:
+    rows = bool(resource.row_fields) and query.wants_objects and not query.subresources and not query.resolve_uris
+    if rows:
+        queryset = queryset.values_list(*resource.row_fields, named=True)
+    elif query.wants_objects:
         queryset = resource.prefetch(queryset, query)
     if query.paginated:
         total = queryset.count()
@@ -281,7 +289,8 @@ def read_static(resource, objects, query):
 
 
 def render(resource, obj, query, ctx):
-    """One object as the query asks: its fields, then subresources and resolved URIs."""
+    """One object as the query asks: its fields, then subresources and resolved URIs (an object
+    read as a named row of row_fields has neither)."""
     full = resource.represent(obj, ctx)
     if query.fields is None or query.fields == "*":
         data = full

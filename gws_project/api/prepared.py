@@ -1,0 +1,102 @@
+"""
+Querysets compiled to SQL once per process and run again with new parameter values.
+
+Every request reads its session and its user, and /me its skills, devices and calls: small
+queries of a fixed shape. Building and compiling a queryset costs three to five times more CPU
+than running its SQL (bench/provisioning_api.py, profiled), so these hot reads are declared once
+as ordinary querysets whose varying values are ``Param`` placeholders:
+
+    SESSION = PreparedQuery(lambda: Session.objects.filter(session_key=Param("key", CharField()))
+                                                   .values_list("session_data"))
+    SESSION.rows(key="...")   # [("...",)]
+
+The ORM still writes the SQL (and the converters it applies to the values read), so the result
+is what the same queryset would give; only its compilation is kept. A prepared query has one
+shape: no filter that depends on the values (no ``__in`` of a varying list).
+"""
+import threading
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Expression
+
+
+class Param(Expression):
+    """A named value of a prepared query, given at run time (``output_field`` prepares it)."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def __repr__(self):
+        return f"Param({self.name!r})"
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+    def prepare(self, value, connection):
+        return self.output_field.get_db_prep_value(value, connection, prepared=False)
+
+
+class PreparedQuery:
+    """A queryset (built by ``build()``, with ``Param`` placeholders) compiled once per database.
+
+    ``rows(**values)`` gives the rows as tuples of Python values; ``objects(**values)`` model
+    instances, for a queryset of whole rows of one model (no ``values()``, no joins).
+    """
+
+    def __init__(self, build, using=DEFAULT_DB_ALIAS):
+        self._build = build
+        self.using = using
+        self._compiled = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, connection):
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            with self._lock:
+                queryset = self._build()
+                compiler = queryset.query.get_compiler(connection=connection)
+                sql, params = compiler.as_sql()
+                selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+                # The converters are the ORM's own (database ops and fields): they do not depend on
+                # the connection they were taken from, only on its vendor.
+                converters = list(compiler.get_converters(selected).items())
+                attnames = None
+                if not queryset.query.values_select and not queryset.query.select_related and compiler.klass_info:
+                    attnames = [column.target.attname for column in selected]
+                compiled = (sql, tuple(params), converters, queryset.model, attnames)
+                self._compiled[connection.vendor] = compiled
+        return compiled
+
+    def _execute(self, connection, compiled, values):
+        sql, params, converters, _, _ = compiled
+        arguments = [param.prepare(values[param.name], connection) if isinstance(param, Param) else param for param in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arguments)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+    def rows(self, **values):
+        """The rows, each a tuple of the selected values (converted as the ORM converts them)."""
+        connection = connections[self.using]
+        return self._execute(connection, self._compile(connection), values)
+
+    def objects(self, **values):
+        """The rows as model instances (as ``list(queryset)`` gives them)."""
+        connection = connections[self.using]
+        compiled = self._compile(connection)
+        model, attnames = compiled[3], compiled[4]
+        if attnames is None:
+            raise TypeError("objects() needs a queryset of whole rows of its model")
+        return [model.from_db(self.using, attnames, row) for row in self._execute(connection, compiled, values)]
