@@ -236,15 +236,16 @@ def subscription_list(message):
     return None
 
 
-def subscribe(message, current):
-    """(reply, subscriptions after) for a subscribe request, given the current subscriptions."""
+def subscribe(message, current, supervisor=False):
+    """(reply, subscriptions after) for a subscribe request, given the current subscriptions;
+    ``supervisor``: the user may watch its contact center's users (topics.may_subscribe)."""
     wanted = subscription_list(message)
     if wanted is None:
         return failure(message, "400::subscription must be a channel name or a list of them"), current
     for channel in wanted:
         if not topics.is_valid_channel(channel):
             return failure(message, f"400:{channel}:Invalid channel", subscription=message["subscription"]), current
-        if not topics.may_subscribe(channel):
+        if not topics.may_subscribe(channel, supervisor):
             return failure(message, f"403:{channel}:Subscription denied", subscription=message["subscription"]), current
     after = list(dict.fromkeys([*current, *wanted]))
     return success(message, subscription=message["subscription"]), after

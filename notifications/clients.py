@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import bayeux, signals, topics
+from . import bayeux, board, signals, topics
 from .store import ClientSession, get_store
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ async def remove(client_id, reason):
     """Forget a client once (whichever process gets there first) and announce a last one."""
     session, last = await get_store().remove_session(client_id)
     if session is not None and last:
+        await board.forget(session)
         await _send_hook(signals.last_client_gone, user_id=session.user_id, client_id=client_id, reason=reason)
     return session
 
@@ -109,9 +110,9 @@ async def handle(message, peer):
     if channel == bayeux.CONNECT:
         return await _connect(message, session, peer)
     if channel == bayeux.SUBSCRIBE:
-        return await _change_subscriptions(message, session, bayeux.subscribe)
+        return await _change_subscriptions(message, session, bayeux.subscribe, peer)
     if channel == bayeux.UNSUBSCRIBE:
-        return await _change_subscriptions(message, session, bayeux.unsubscribe)
+        return await _change_subscriptions(message, session, bayeux.unsubscribe, peer)
     await remove(session.client_id, "disconnect")
     return bayeux.success(message)
 
@@ -183,18 +184,25 @@ async def _connect(message, session, peer):
     return HeldConnect(message, session, seconds, first)
 
 
-async def _change_subscriptions(message, session, change):
-    reply, _ = change(message, session.subscriptions)
+async def _change_subscriptions(message, session, change, peer):
+    adding = change is bayeux.subscribe
+    watching = adding and topics.CONTACT_CENTER_USERS in (bayeux.subscription_list(message) or ())
+    if watching:
+        # Only this channel depends on who asks: resolve the user (a long poll may not have).
+        reply, _ = change(message, session.subscriptions, supervisor=board.may_watch(await peer.resolved_user()))
+    else:
+        reply, _ = change(message, session.subscriptions)
     if reply["successful"]:
         # One atomic add or remove in the store: a connect of the same client may be saving
         # the session at the same moment (the JavaScript client sends them side by side).
         wanted = bayeux.subscription_list(message)
-        adding = change is bayeux.subscribe
         done = await get_store().change_subscriptions(
             session.client_id, add=wanted if adding else (), remove=() if adding else wanted
         )
         if not done:
             return bayeux.unknown_client(message)
+        if watching:
+            await board.watch(session)
     return reply
 
 

@@ -97,6 +97,7 @@ class MemoryStore:
         self._log = {}  # user -> deque[(time, seq, channel, data)]
         self._sessions = {}
         self._clients = {}  # user -> set of client ids
+        self._watchers = {}  # contact center -> set of users watching its users (board.py)
 
     def _trim(self, log, now):
         horizon = now - retention_seconds()
@@ -105,6 +106,10 @@ class MemoryStore:
 
     async def append(self, user_id, channel, data):
         return self.append_now(user_id, channel, data)
+
+    async def append_many(self, entries):
+        """Number [(user_id, channel, data)] in order; their sequence numbers."""
+        return [self.append_now(user_id, channel, data) for user_id, channel, data in entries]
 
     def append_now(self, user_id, channel, data):
         now = time.time()
@@ -196,6 +201,21 @@ class MemoryStore:
         with self._lock:
             return len(self._clients.get(user_id, ()))
 
+    async def add_watcher(self, contact_center_id, user_id):
+        """A user now watches its contact center's users (/v2/contact-center/users)."""
+        with self._lock:
+            self._watchers.setdefault(contact_center_id, set()).add(user_id)
+
+    async def watchers(self, contact_center_id):
+        with self._lock:
+            return sorted(self._watchers.get(contact_center_id, ()))
+
+    async def forget_watcher(self, contact_center_id, user_id):
+        """The user stops watching, unless a client of theirs exists again meanwhile."""
+        with self._lock:
+            if not self._clients.get(user_id):
+                self._watchers.get(contact_center_id, set()).discard(user_id)
+
 
 # ---------------------------------------------------------------------------------------------
 # Production: Redis, shared by every server process
@@ -257,6 +277,12 @@ if tonumber(ARGV[1]) > tonumber(current) then redis.call('HSET', KEYS[1], 'seq',
 return 1
 """
 
+# Forget a watcher only while its user has no client (one may have handshaken meanwhile).
+_FORGET_WATCHER = """
+if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[1], ARGV[1]) end
+return 1
+"""
+
 # A session key outlives its expiry a little, so the sweeper still finds it to announce it.
 _KEY_GRACE_MS = 60_000
 
@@ -295,6 +321,16 @@ class RedisStore:
         keys = [f"{PREFIX}seq:{user_id}", f"{PREFIX}log:{user_id}"]
         args = [now_ms - retention_ms, channel, json.dumps(data), retention_ms]
         return int(await self._redis().eval(_APPEND, len(keys), *keys, *args))
+
+    async def append_many(self, entries):
+        """Number [(user_id, channel, data)] in order, in one round trip; their sequence numbers."""
+        now_ms = int(time.time() * 1000)
+        retention_ms = int(retention_seconds() * 1000)
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for user_id, channel, data in entries:
+                keys = [f"{PREFIX}seq:{user_id}", f"{PREFIX}log:{user_id}"]
+                pipe.eval(_APPEND, len(keys), *keys, now_ms - retention_ms, channel, json.dumps(data), retention_ms)
+            return [int(seq) for seq in await pipe.execute()]
 
     async def last_seq(self, user_id):
         return int(await self._redis().get(f"{PREFIX}seq:{user_id}") or 0)
@@ -376,6 +412,19 @@ class RedisStore:
 
     async def client_count(self, user_id):
         return int(await self._redis().scard(f"{PREFIX}clients:{user_id}"))
+
+    def _watchers_key(self, contact_center_id):
+        return f"{PREFIX}watchers:{contact_center_id}"
+
+    async def add_watcher(self, contact_center_id, user_id):
+        await self._redis().sadd(self._watchers_key(contact_center_id), user_id)
+
+    async def watchers(self, contact_center_id):
+        return sorted(await self._redis().smembers(self._watchers_key(contact_center_id)))
+
+    async def forget_watcher(self, contact_center_id, user_id):
+        keys = [self._watchers_key(contact_center_id), f"{PREFIX}clients:{user_id}"]
+        await self._redis().eval(_FORGET_WATCHER, len(keys), *keys, user_id)
 
 
 def _close_with_loop(loop, client):

@@ -8,12 +8,19 @@ number, and the sequence must reach each client in order, so all of a user's top
 through ONE group per user (``gws.user.<id>``); the client session filters them by its
 subscriptions. ``/notifications/services`` is fanned out to each user of the contact center
 at publish time, so that it is numbered in each user's sequence too.
+
+``/v2/contact-center/users`` is this server's extension (real GWS has no channel for watching
+other agents): the live agent board of a contact center's supervisors and admins. See
+``notifications/board.py``.
 """
 import re
 
 DEVICES = "/v2/me/devices"
 CALLS = "/v2/me/calls"
 SERVICES = "/notifications/services"
+# Extension: every user's DeviceStateChangeMessage and CallStateChangeMessage, with its userId,
+# for the supervisors and admins of the user's contact center (notifications/board.py).
+CONTACT_CENTER_USERS = "/v2/contact-center/users"
 
 USER_TOPICS = (DEVICES, CALLS)
 TOPICS = (DEVICES, CALLS, SERVICES)
@@ -37,9 +44,10 @@ def is_valid_channel(channel):
     return all("*" not in segment for segment in parents) and ("*" not in last or last in ("*", "**"))
 
 
-def may_subscribe(channel):
-    """Whether a GWS client may subscribe to this channel (a topic of ours or its wildcard)."""
-    return channel in ENTITLED
+def may_subscribe(channel, supervisor=False):
+    """Whether a GWS client may subscribe to this channel (a topic of ours or its wildcard);
+    ``supervisor``: the client's user may also watch its contact center's users."""
+    return channel in ENTITLED or (supervisor and channel == CONTACT_CENTER_USERS)
 
 
 def matches(subscription, channel):
