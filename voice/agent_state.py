@@ -73,11 +73,15 @@ def user_state(device, ctx=None):
     return result
 
 
-def capabilities(device):
-    """The device operations valid now ("What Are Capabilities?"): one of each On/Off pair."""
+def capabilities(device, ctx=None):
+    """The device operations valid now ("What Are Capabilities?"): one of each On/Off pair, then
+    a supervisor's monitoring operations (voice/supervisor.py)."""
+    from .supervisor import capabilities as supervisor_capabilities
+
     return [
         "DoNotDisturbOff" if device.do_not_disturb == OnOff.ON else "DoNotDisturbOn",
         "ForwardCallsOff" if device.forward_to else "ForwardCallsOn",
+        *supervisor_capabilities(device, ctx),
     ]
 
 
@@ -188,13 +192,21 @@ def agent_state_operation(actor, body, base_uri):
 
 
 def device_operation(actor, device_id, body, base_uri):
-    """POST /me/devices/{id}: DoNotDisturbOn/Off, ForwardCallsOn {destination}/ForwardCallsOff."""
+    """POST /me/devices/{id}: DoNotDisturbOn/Off, ForwardCallsOn {destination}/ForwardCallsOff,
+    and SetCallDisposition {callUri|callUuid, ...} (its page's sample URL)."""
+    from .operations import DEVICE_CALL_OPERATIONS, device_call_operation
     from .services import switch_turn
 
     contact_center_id = access.contact_center_id(actor)
     features.require(contact_center_id, "api-voice")
     device = access.get_or_404(_user_devices(actor), device_id, "Device")
     name = operation_name(body)
+    if name in DEVICE_CALL_OPERATIONS:
+        return device_call_operation(actor, device, body, base_uri)
+    from . import supervisor
+
+    if name in supervisor.DEVICE_OPERATIONS:  # ListenIn, Coach, BargeIn, CancelSupervisorMonitoring
+        return supervisor.device_operation(actor, device, name, body, base_uri)
     if name not in DEVICE_OPERATIONS:
         raise InvalidValue(f"'{name}' is not an operation on a device ({', '.join(DEVICE_OPERATIONS)})")
     _no_other_parameters(body, name, ("destination",) if name == "ForwardCallsOn" else ())

@@ -132,33 +132,67 @@ def set_backend(backend):
     _backend = backend
 
 
-async def serve(stop, tick=0.1):
-    """The switch process's loop: take requests from the channel layer one at a time (a switch
-    is sequential), reply, and fire due timers. Returns when ``stop`` (an asyncio.Event) is set.
+def switch_workers():
+    """How many requests the switch process carries out at once: GWS_VOICE_SWITCH_WORKERS (8)
+    on PostgreSQL, where requests on different lines run side by side (voice/services.py,
+    "Turns"); 1 elsewhere (one turn for everything)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, int(os.environ.get("GWS_VOICE_SWITCH_WORKERS", "8")))
+
+
+async def serve(stop, tick=0.1, workers=None):
+    """The switch process's loop: take requests from the channel layer, carry each out in a
+    worker thread (at most ``workers`` at once; each thread has its own database connection),
+    reply, and fire due timers. Returns when ``stop`` (an asyncio.Event) is set.
+
+    What may run at once is decided by the requests' turns (voice/services.py): requests on
+    different lines in parallel, requests on the same line one after the other, in the order
+    they took their turns. A request is taken from the channel only when a worker is free, so
+    a busy switch leaves the rest queued in the channel layer (where their deadline applies).
 
     A receive is never cancelled while the switch runs (a cancelled channel-layer receive may
-    drop the message it was taking): requests and timers are two tasks, and both hand their work
-    to the same single sync thread, so the switch still does one thing at a time.
+    drop the message it was taking): requests and timers are two tasks.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from asgiref.sync import sync_to_async
+    from django.db import connections
 
     from . import services
 
+    workers = switch_workers() if workers is None else workers
     layer = get_channel_layer()
-    execute = sync_to_async(services.execute, thread_sensitive=True)
-    run_timers = sync_to_async(services.run_due_timers, thread_sensitive=True)
+    # One thread more than workers: the timers always have one.
+    pool = ThreadPoolExecutor(max_workers=workers + 1, thread_name_prefix="voice-switch")
+    execute = sync_to_async(services.execute, thread_sensitive=False, executor=pool)
+    run_timers = sync_to_async(services.run_due_timers, thread_sensitive=False, executor=pool)
+    free = asyncio.Semaphore(workers)
+    running = set()
 
-    async def requests():
-        while True:
-            message = await layer.receive(SWITCH_CHANNEL)
-            if message.get("deadline", 0) < time.time():
-                continue  # the API gave up on it and answered 503: never carry it out late
+    async def carry_out(message):
+        try:
             try:
                 reply = {"type": REPLY, "result": await execute(message["request"])}
             except Exception as error:  # noqa: BLE001 - the API is told, the switch keeps serving
                 logger.exception("Switch request failed")
                 reply = {"type": REPLY, "error": str(error)}
             await layer.send(message["reply_to"], reply)
+        finally:
+            free.release()
+
+    async def requests():
+        while True:
+            await free.acquire()
+            message = await layer.receive(SWITCH_CHANNEL)
+            if message.get("deadline", 0) < time.time():
+                free.release()
+                continue  # the API gave up on it and answered 503: never carry it out late
+            task = asyncio.create_task(carry_out(message))
+            running.add(task)
+            task.add_done_callback(running.discard)
 
     async def timers():
         while True:
@@ -175,3 +209,17 @@ async def serve(stop, tick=0.1):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # Requests already taken are finished and answered (their clients are waiting).
+        await asyncio.gather(*running, return_exceptions=True)
+        # Each worker thread closes its own database connection (one task per thread: they
+        # wait for each other, so no thread takes two).
+        threads = workers + 1
+        barrier = threading.Barrier(threads)
+
+        def close_connection():
+            connections.close_all()
+            barrier.wait(10)
+
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(pool, close_connection) for _ in range(threads)), return_exceptions=True)
+        pool.shutdown(wait=True)

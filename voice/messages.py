@@ -77,9 +77,9 @@ def call_resource(view, base_uri, filters):
             "duration": str(view.duration),
             "mute": "On" if view.mute else "Off",
             "recordingState": "Stopped",
-            "supervisorListeningIn": False,
-            "monitoredUserMuted": False,
-            "monitoring": False,
+            "supervisorListeningIn": view.supervisor_listening_in,
+            "monitoredUserMuted": view.monitored_user_muted,
+            "monitoring": view.monitoring,
         }
     )
     return data

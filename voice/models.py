@@ -48,6 +48,12 @@ class VoiceParty(models.Model):
     final_participants = models.JSONField(default=list, blank=True)
     timer_action = models.CharField(max_length=16, blank=True)
     timer_due = models.FloatField(null=True, blank=True, db_index=True)
+    # Supervisor monitoring (voice/switch/model.py Party): a supervisor's mode, scope and the
+    # device it monitors; an agent's party muted by its supervisor.
+    monitor_mode = models.CharField(max_length=8, blank=True)
+    monitor_scope = models.CharField(max_length=8, blank=True)
+    monitored_device_id = models.CharField(max_length=36, blank=True)
+    monitored_muted = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["device", "state"])]
@@ -78,3 +84,19 @@ class RemoteNumber(models.Model):
 
     def __str__(self):
         return f"{self.number}: {self.behaviour}"
+
+
+class SupervisorMonitoring(models.Model):
+    """A supervisor device's monitoring of a target device (ListenIn, Coach or BargeIn): the
+    device's ``supervisorMonitoringState``. One per supervisor device, one per target."""
+
+    supervisor_device = models.OneToOneField(Device, primary_key=True, on_delete=models.CASCADE, related_name="supervisor_monitoring")
+    target_device = models.OneToOneField(Device, on_delete=models.CASCADE, related_name="supervised_by")
+    state = models.CharField(max_length=8)
+    mode = models.CharField(max_length=8, default="AllCalls")
+    scope = models.CharField(max_length=8, default="Call")
+    # NextCall: a call has been monitored; the monitoring ends when the supervisor leaves it.
+    used = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.supervisor_device_id} {self.state} {self.target_device_id}"

@@ -10,9 +10,11 @@ session row (``disconnected_at``), so the decision survives in the database; a t
 the process that saw the disconnect ends the session when it is due, and ``end_expired_sessions``
 (run by ``runswitch`` on its timer tick too) ends any a restarted process lost the timer of.
 
-Settings: ``GWS_AGENT_LOGOUT_TIMEOUT`` (seconds, 60), ``GWS_MOBILE_SESSION_TIMEOUTS``
-({"ThirtyMinutes": 1800, "OneHour": 3600}); tests shorten both. ``GWS_USER_MONITOR_TIMERS``
-(true) false leaves ending sessions to ``end_expired_sessions`` alone.
+The agent logout timeout is the contact center's: the voice setting ``agentLogoutTimeout``
+(seconds, "Contact Center defined or default of 60 seconds"). Server settings:
+``GWS_AGENT_LOGOUT_TIMEOUT`` (seconds, 60: the default for contact centers without the setting),
+``GWS_MOBILE_SESSION_TIMEOUTS`` ({"ThirtyMinutes": 1800, "OneHour": 3600}); tests shorten both.
+``GWS_USER_MONITOR_TIMERS`` (true) false leaves ending sessions to ``end_expired_sessions`` alone.
 """
 import logging
 import threading
@@ -31,12 +33,26 @@ logger = logging.getLogger(__name__)
 DEFAULT_MOBILE_TIMEOUTS = {"ThirtyMinutes": 1800, "OneHour": 3600}
 
 
+def agent_logout_timeout(contact_center_id):
+    """The contact center's agent logout timeout (voice setting agentLogoutTimeout), else the
+    server's default (GWS_AGENT_LOGOUT_TIMEOUT, 60 s)."""
+    from provisioning.settings_groups import value
+
+    default = float(getattr(settings, "GWS_AGENT_LOGOUT_TIMEOUT", 60))
+    configured = value(contact_center_id, "voice", "agentLogoutTimeout", default)
+    # The API validates it; a row edited by other means must not break the disconnect hook.
+    if isinstance(configured, bool) or not isinstance(configured, (int, float)) or configured <= 0:
+        logger.warning("Contact center %s: agentLogoutTimeout %r is not a number of seconds; using %s", contact_center_id, configured, default)
+        return default
+    return float(configured)
+
+
 def logout_timeout(session):
     """Seconds the session survives without a CometD client."""
     if session.mobile_session:
         timeouts = getattr(settings, "GWS_MOBILE_SESSION_TIMEOUTS", DEFAULT_MOBILE_TIMEOUTS)
         return float(timeouts[session.mobile_session.get("timeout", "ThirtyMinutes")])
-    return float(getattr(settings, "GWS_AGENT_LOGOUT_TIMEOUT", 60))
+    return agent_logout_timeout(session.user.contact_center_id)
 
 
 def session_base_uri():
@@ -53,7 +69,7 @@ def client_back(sender, user_id, **kwargs):
 @receiver(signals.last_client_gone, dispatch_uid="voice-monitor-last-client")
 def clients_gone(sender, user_id, **kwargs):
     """The user's last CometD client went away: start the logout timeout (and mobile push)."""
-    session = ContactCenterSession.objects.filter(user_id=user_id).first()
+    session = ContactCenterSession.objects.filter(user_id=user_id).select_related("user").first()
     if session is None:
         return
     now = time.time()
@@ -94,7 +110,9 @@ def end_expired_sessions(now=None, user_ids=None):
             continue
         with transaction.atomic():
             # Still gone? (a client may have come back, or another process ended it meanwhile)
-            current = ContactCenterSession.objects.select_for_update().filter(pk=session.pk).first()
+            current = (
+                ContactCenterSession.objects.select_for_update(of=("self",)).select_related("user").filter(pk=session.pk).first()
+            )
             if current is None or current.disconnected_at is None or current.disconnected_at + logout_timeout(current) > now:
                 continue
         end_session(session.user, session_base_uri())

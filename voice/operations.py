@@ -21,7 +21,7 @@ from .models import VoiceParty
 from .switch import CALL_OPERATIONS
 from .switch.engine import situation
 from .switch.model import ACTIVE_STATES
-from .switch.transitions import allowed
+from .switch.transitions import SUPERVISOR_CALL_OPERATIONS, allowed
 
 UNAVAILABLE = "Voice service is not available at this time"
 
@@ -53,6 +53,11 @@ PARAMETERS = {
     "UpdateUserData": {"userData": "object"},
     "DeleteUserData": {},
     "DeleteUserDataPair": {"key": "string"},
+    # Supervisor monitoring (feature api-supervisor-monitoring, voice/supervisor.py)
+    "SwitchToBargeIn": {},
+    "SwitchToListenIn": {},
+    "MuteMonitoredUser": {},
+    "UnmuteMonitoredUser": {},
 }
 assert set(PARAMETERS) - {"Dial"} == set(CALL_OPERATIONS), "every switch operation has its parameters"
 
@@ -113,9 +118,12 @@ def parameters(actor, name, body):
 # ---------------------------------------------------------------------------------------------
 
 
-def _own_party(actor, call_id, include_released=False):
-    """The actor's party on a call (on any of its devices), or 6 as if the call did not exist."""
+def _own_party(actor, call_id, include_released=False, device=None):
+    """The actor's party on a call (on any of its devices, or on ``device``), or 6 as if the
+    call did not exist."""
     parties = VoiceParty.objects.filter(call_id=call_id, device__user=actor, call__contact_center_id=actor.contact_center_id)
+    if device is not None:
+        parties = parties.filter(device=device)
     if not include_released:
         parties = parties.filter(state__in=ACTIVE_STATES)
     party = parties.order_by("-seq").select_related("device", "call").first()
@@ -145,15 +153,18 @@ def _submit(device, request):
 # ---------------------------------------------------------------------------------------------
 
 
-def call_operation(actor, call_id, body, base_uri):
-    """POST /me/calls/{id}: check the operation against the call, then send it to the switch."""
+def call_operation(actor, call_id, body, base_uri, device=None):
+    """POST /me/calls/{id}: check the operation against the call, then send it to the switch.
+    With ``device`` (POST /me/devices/{id}), the call must be one of that device's."""
     contact_center_id = access.contact_center_id(actor)
     features.require(contact_center_id, "api-voice")
     name = operation_name(body)
     if name not in PARAMETERS or name == "Dial":
         raise InvalidValue(f"'{name}' is not an operation on a call")
+    if name in SUPERVISOR_CALL_OPERATIONS:
+        features.require(contact_center_id, "api-supervisor-monitoring", operation=name)
     # SetCallDisposition also works on a released call (a user event records it).
-    party = _own_party(actor, call_id, include_released=(name == "SetCallDisposition"))
+    party = _own_party(actor, call_id, include_released=(name == "SetCallDisposition"), device=device)
     params = parameters(actor, name, body)
     if name == "SetCallDisposition" and params.get("callUuid") and params["callUuid"] != party.call.uuid:
         raise InvalidValue("'callUuid' is not the UUID of this call")
@@ -172,6 +183,32 @@ def call_operation(actor, call_id, body, base_uri):
             "base_uri": base_uri,
         },
     )
+
+
+# Call operations a device URL accepts, the call named in the body: the SetCallDisposition page
+# posts to /me/devices/{id} with callUri and callUuid.
+DEVICE_CALL_OPERATIONS = ("SetCallDisposition",)
+
+
+def _named_call(device, body):
+    """The id of the call the body names (callUri, else callUuid) among the device's calls."""
+    for key in ("callUri", "callUuid"):
+        if body.get(key) is not None and (not isinstance(body[key], str) or not body[key].strip()):
+            raise MissingParameter(f"'{key}' must be a non-empty string")
+    if body.get("callUri"):
+        return _call_id_of(body["callUri"].strip())
+    if body.get("callUuid"):
+        call_id = VoiceParty.objects.filter(device=device, call__uuid=body["callUuid"].strip()).values_list("call_id", flat=True).first()
+        if call_id is None:
+            raise NotFound(f"Call with callUuid '{body['callUuid'].strip()}' does not exist")
+        return call_id
+    raise MissingParameter("Missing mandatory parameter 'callUri' (or 'callUuid')")
+
+
+def device_call_operation(actor, device, body, base_uri):
+    """POST /me/devices/{id} SetCallDisposition (a device of the actor's, already checked): the
+    call the body names goes through call_operation, as POST /me/calls/{id} would."""
+    return call_operation(actor, _named_call(device, body), body, base_uri, device=device)
 
 
 def dial_defaults(contact_center_id):

@@ -1,6 +1,7 @@
 """The call resource as GET shows it: /me/calls, /me/calls/{id} and /me?subresources=calls."""
+from gws_project.api.prepared import Param, PreparedQuery
 from gws_project.api.resources import Resource
-from provisioning.models import ContactCenter
+from provisioning.models import ContactCenter, User
 
 from . import messages, store
 from .models import VoiceParty
@@ -49,12 +50,19 @@ class CallResource(Resource):
 CALLS = CallResource()
 
 
+def _active_parties(user):
+    return VoiceParty.objects.filter(device__user=user, state__in=ACTIVE_STATES).order_by("created_at", "id")
+
+
+# Read on every /me?subresources=*: compiled once (gws_project/api/prepared.py).
+_ACTIVE_PARTY_IDS = PreparedQuery(lambda: _active_parties(Param("user", User._meta.pk)).values_list("id", "device_id"))
+
+
 def active_party_ids(user, call_id=None):
     """(party id, device id) of the user's active parties, oldest first."""
-    parties = VoiceParty.objects.filter(device__user=user, state__in=ACTIVE_STATES)
-    if call_id is not None:
-        parties = parties.filter(call_id=call_id)
-    return list(parties.order_by("created_at", "id").values_list("id", "device_id"))
+    if call_id is None:
+        return _ACTIVE_PARTY_IDS.rows(user=user.pk)
+    return list(_active_parties(user).filter(call_id=call_id).values_list("id", "device_id"))
 
 
 def me_party_ids(user, ctx):

@@ -13,8 +13,9 @@ whose CometD clients have all been gone for the logout timeout.
 import time
 
 from django.db import transaction
+from django.db.models import Q
 
-from gws_project.api.errors import InvalidValue, MissingParameter
+from gws_project.api.errors import InUse, InvalidState, InvalidValue, MissingParameter
 from gws_project.api.csrf import forget
 from gws_project.api.views import OK
 from provisioning import access, features
@@ -22,6 +23,8 @@ from provisioning.models import Device
 
 from . import agent_state
 from .agents.models import AgentState, ContactCenterSession
+from .models import VoiceParty
+from .switch.model import ACTIVE_STATES
 
 START, END = "StartContactCenterSession", "EndContactCenterSession"
 CHANNELS = ("voice",)
@@ -106,20 +109,25 @@ def _mobile_session(body):
     return result
 
 
-def _place_devices(actor, place):
-    """The devices the session logs in on: the user's, or only the one ``place`` names.
+def _place_number(place):
+    """The number a place names: as is ("5000") or in the document's sample form ("SIP_5000")."""
+    return place.split("_", 1)[1] if "_" in place else place
 
-    This project has no places: a place names one of the user's own devices by its phone number,
-    as such ("5000") or in the document's sample form ("SIP_5000").
+
+def _place_device(actor, contact_center_id, place):
+    """The device a place names in the contact center (10 when none does).
+
+    This project has no place objects: every device is a place with its one DN, named by the
+    device's number. The user's own device wins when numbers coincide.
     """
-    devices = agent_state._user_devices(actor)
-    if not place:
-        return devices
-    number = place.split("_", 1)[1] if "_" in place else place
-    chosen = [d.pk for d in devices if number in (d.phone_number, d.e164_number, d.digits)]
-    if not chosen:
-        raise InvalidValue(f"Place '{place}' is not a place of this user (one of the user's device numbers)")
-    return devices.filter(pk__in=chosen[:1])
+    number = _place_number(place)
+    matches = Device.objects.filter(contact_center_id=contact_center_id).filter(
+        Q(phone_number=number) | Q(e164_number=number) | Q(digits=number)
+    )
+    device = min(matches, key=lambda d: (d.user_id != actor.pk, str(d.pk)), default=None)
+    if device is None:
+        raise InvalidValue(f"Place '{place}' does not exist in this contact center (a place is a device number)")
+    return device
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +136,13 @@ def _place_devices(actor, place):
 
 
 def start_session(actor, body, base_uri):
+    """StartContactCenterSession: log in (NotReady) on the user's devices, or on the place.
+
+    A place that is one of the user's own devices only chooses where to log in. Any other place's
+    device is assigned to the user for the session (the document: "The device corresponding to
+    this DN will be assigned to the user for the duration of the session"): the user's own devices
+    are logged out and unassigned meanwhile, and EndContactCenterSession gives everything back.
+    """
     from .services import switch_turn
 
     contact_center_id = access.contact_center_id(actor)
@@ -140,26 +155,42 @@ def start_session(actor, body, base_uri):
     mobile = _mobile_session(body)
     if mobile is not None:
         features.require(contact_center_id, "api-mobile-push-notifications", operation=START)
-    devices = _place_devices(actor, place)
-    if not devices.exists():
-        from gws_project.api.errors import InvalidState
-
-        raise InvalidState("The user has no device to log in on")
-    agent_state._require_voice_service(devices)
+    # Decided under the switch's turn: a concurrent request of the user's could move devices.
     with switch_turn(), transaction.atomic():
-        ContactCenterSession.objects.update_or_create(
-            user=actor,
-            defaults={
-                "channels": channels,
-                "place": place,
-                "login_code": login_code,
-                "queue": queue,
-                "mobile_session": mobile,
-                "push_active": False,
-                "disconnected_at": None,
-                "started_at": time.time(),
-            },
-        )
+        own = agent_state._user_devices(actor)
+        place_device = _place_device(actor, contact_center_id, place) if place else None
+        borrowed_id = ContactCenterSession.objects.filter(user=actor).values_list("place_device_id", flat=True).first()
+        if borrowed_id is not None and (place_device is None or place_device.pk != borrowed_id):
+            raise InvalidState("The session uses another place: end it (EndContactCenterSession) before starting with this one")
+        # Another place than the user's own devices, not taken yet by this session: it moves there.
+        borrowing = place_device is not None and place_device.user_id != actor.pk and borrowed_id is None
+        if place_device is None:
+            devices, involved = own, list(own)
+        elif borrowing:
+            devices, involved = Device.objects.filter(pk=place_device.pk), list(own) + [place_device]
+        else:
+            devices = own.filter(pk=place_device.pk)
+            involved = list(devices)
+        if not involved:
+            raise InvalidState("The user has no device to log in on")
+        agent_state._require_voice_service(involved)
+        if borrowing:
+            moved_off = _take_place(actor, place, place_device, base_uri)
+        defaults = {
+            "channels": channels,
+            "place": place,
+            "login_code": login_code,
+            "queue": queue,
+            "mobile_session": mobile,
+            "push_active": False,
+            "disconnected_at": None,
+            "started_at": time.time(),
+        }
+        if borrowing:
+            defaults.update(place_device=place_device, place_default_user_id=place_device.user_id, default_devices=moved_off)
+        ContactCenterSession.objects.update_or_create(user=actor, defaults=defaults)
+        if borrowing:
+            Device.objects.filter(pk=place_device.pk).update(user=actor)
         for device in agent_state._locked_devices(devices):
             row = device.agent_state
             if login_code and row.login_code != login_code:
@@ -173,12 +204,58 @@ def start_session(actor, body, base_uri):
                 agent_state.set_state(device, row.state, row.work_mode, row.reason, base_uri, queues=row.queues + [queue])
 
 
+def _busy_devices(devices):
+    """The numbers of those devices with a call in progress."""
+    return sorted(
+        VoiceParty.objects.filter(device__in=devices, state__in=ACTIVE_STATES).values_list("device__phone_number", flat=True).distinct()
+    )
+
+
+def _take_place(actor, place, place_device, base_uri):
+    """Under the switch's turn: check the place is free, log the user out of its own devices and
+    unassign them; returns their ids (the default assignment to restore). Refusals change nothing."""
+    locked = agent_state._locked_devices(Device.objects.filter(Q(user=actor) | Q(pk=place_device.pk)))
+    place_row = next(d for d in locked if d.pk == place_device.pk)
+    own = [d for d in locked if d.pk != place_device.pk]
+    owner_id = place_row.user_id
+    # In use: another session's place, or its own user is logged in on it or has a session.
+    if ContactCenterSession.objects.filter(place_device=place_row).exclude(user=actor).exists() or (
+        owner_id not in (None, actor.pk)
+        and (place_row.agent_state.state != AgentState.LOGGED_OUT or ContactCenterSession.objects.filter(user_id=owner_id).exists())
+    ):
+        raise InUse(f"Place '{place}' is in use by another agent")
+    if _busy_devices([place_row]):
+        raise InUse(f"Place '{place}' has a call in progress")
+    busy = _busy_devices(own)
+    if busy:
+        raise InvalidState(f"The user has a call in progress on {', '.join(busy)}: it cannot move to another place")
+    place_device.user_id = owner_id  # as locked (the session records it as the default user)
+    for device in own:
+        agent_state.set_state(device, AgentState.LOGGED_OUT, base_uri=base_uri, queues=[])
+    Device.objects.filter(pk__in=[d.pk for d in own]).update(user=None)
+    return [str(d.pk) for d in own]
+
+
 def end_session(user, base_uri):
-    """Log the user out on every device and forget the session (API or user monitor)."""
+    """Log the user out on every device, restore the default device assignment of a session on
+    another place, and forget the session (API or user monitor)."""
     from .services import switch_turn
 
     with switch_turn(), transaction.atomic():
-        ContactCenterSession.objects.filter(user=user).delete()
+        session = ContactCenterSession.objects.select_for_update().filter(user=user).first()
+        if session is not None:
+            session.delete()  # first: the logout below is no longer pushed to a mobile session
         devices = Device.objects.filter(contact_center_id=user.contact_center_id, user=user)
         for device in agent_state._locked_devices(devices):
             agent_state.set_state(device, AgentState.LOGGED_OUT, base_uri=base_uri, queues=[])
+        if session is not None:
+            _restore_default_assignment(user, session)
+
+
+def _restore_default_assignment(user, session):
+    """The place's device back to its default user, the user's own devices back to the user
+    (each only if nobody reassigned it meanwhile)."""
+    if session.place_device_id is not None:
+        Device.objects.filter(pk=session.place_device_id, user=user).update(user_id=session.place_default_user_id)
+    if session.default_devices:
+        Device.objects.filter(pk__in=session.default_devices, user=None).update(user=user)

@@ -13,8 +13,10 @@ from functools import lru_cache
 from provisioning.models import Device
 from provisioning.phone_numbers import normalise as normalise_number
 
-from .models import RemoteNumber, VoiceCall, VoiceParty
-from .switch.model import ACTIVE_STATES, Call, DirectoryNumber, Party, RemoteBehaviour
+from django.db.models import Q
+
+from .models import RemoteNumber, SupervisorMonitoring, VoiceCall, VoiceParty
+from .switch.model import ACTIVE_STATES, Call, DirectoryNumber, Monitor, Party, RemoteBehaviour
 
 PARTY_FIELDS = (
     "number",
@@ -31,6 +33,10 @@ PARTY_FIELDS = (
     "final_participants",
     "timer_action",
     "timer_due",
+    "monitor_mode",
+    "monitor_scope",
+    "monitored_device_id",
+    "monitored_muted",
 )
 
 
@@ -76,6 +82,11 @@ class DatabaseDirectory:
 
         return longest_idle_agent(self.contact_center, queue_number, exclude)
 
+    def supervisor_of(self, device_id):
+        """The device id of the supervisor monitoring device_id, or None (one per target)."""
+        found = SupervisorMonitoring.objects.filter(target_device_id=device_id).values_list("supervisor_device_id", flat=True).first()
+        return str(found) if found else None
+
 
 def directory_number(device):
     return DirectoryNumber(
@@ -113,8 +124,29 @@ def to_party(row):
     )
 
 
+def to_monitor(row):
+    return Monitor(
+        supervisor_device_id=str(row.supervisor_device_id),
+        target_device_id=str(row.target_device_id),
+        state=row.state,
+        mode=row.mode,
+        scope=row.scope,
+        supervisor_number=row.supervisor_device.e164_number,
+        supervisor_network=row.supervisor_device.telephony_network,
+        used=row.used,
+    )
+
+
+def _active_calls_of(device_ids):
+    return set(VoiceParty.objects.filter(device_id__in=device_ids, state__in=ACTIVE_STATES).values_list("call_id", flat=True))
+
+
 def load(call_ids=(), device_ids=(), lock=True):
-    """A switch Snapshot of the seed calls and devices, with their rows locked when ``lock``."""
+    """A switch Snapshot of the seed calls and devices, with their rows locked when ``lock``.
+
+    Supervisor monitoring links devices too: the monitoring of every device loaded (as
+    supervisor or target) comes with it, and so do the calls of the device at its other end
+    (whether the supervisor is free, which call of the target to join)."""
     from .switch import Snapshot
 
     call_ids, device_ids = set(call_ids), {str(d) for d in device_ids if d}
@@ -122,19 +154,47 @@ def load(call_ids=(), device_ids=(), lock=True):
         device_ids |= {
             str(d) for d in VoiceParty.objects.filter(call_id__in=call_ids, device__isnull=False).values_list("device_id", flat=True)
         }
-        call_ids |= set(
-            VoiceParty.objects.filter(device_id__in=device_ids, state__in=ACTIVE_STATES).values_list("call_id", flat=True)
+        call_ids |= _active_calls_of(device_ids)
+    monitor_rows = list(
+        SupervisorMonitoring.objects.filter(Q(supervisor_device_id__in=device_ids) | Q(target_device_id__in=device_ids)).select_related(
+            "supervisor_device"
         )
+    ) if device_ids else []
+    linked = {str(d) for row in monitor_rows for d in (row.supervisor_device_id, row.target_device_id)} - device_ids
+    if linked:
+        call_ids |= _active_calls_of(linked)
     calls = VoiceCall.objects.filter(pk__in=call_ids).order_by("pk")
     if lock:
         calls = calls.select_for_update()
     call_rows = list(calls)
     party_rows = list(VoiceParty.objects.filter(call_id__in=[c.pk for c in call_rows]))
-    return Snapshot([to_call(c) for c in call_rows], [to_party(p) for p in party_rows]), {c.pk: c for c in call_rows}
+    snapshot = Snapshot([to_call(c) for c in call_rows], [to_party(p) for p in party_rows], [to_monitor(m) for m in monitor_rows])
+    return snapshot, {c.pk: c for c in call_rows}
+
+
+def save_monitors(snapshot):
+    """Write back the supervisor monitoring the request changed or ended."""
+    if snapshot.removed_monitors:
+        SupervisorMonitoring.objects.filter(supervisor_device_id__in=snapshot.removed_monitors).delete()
+    for key, monitor in snapshot.monitors.items():
+        if snapshot.loaded_monitors.get(key) != monitor.key():
+            SupervisorMonitoring.objects.update_or_create(
+                supervisor_device_id=key,
+                defaults={
+                    "target_device_id": monitor.target_device_id,
+                    "state": monitor.state,
+                    "mode": monitor.mode,
+                    "scope": monitor.scope,
+                    "used": monitor.used,
+                },
+            )
+    snapshot.loaded_monitors = {key: monitor.key() for key, monitor in snapshot.monitors.items()}
+    snapshot.removed_monitors = set()
 
 
 def save(snapshot, call_rows, contact_center_id, base_uri):
-    """Write back every call and party of the snapshot (new ones created)."""
+    """Write back every call and party of the snapshot (new ones created), and its monitoring."""
+    save_monitors(snapshot)
     for call in snapshot.calls.values():
         if call.is_new or call.id not in call_rows:
             VoiceCall.objects.create(

@@ -103,6 +103,27 @@ def test_user_monitor_logs_out_an_agent_whose_clients_are_gone(people, live_come
     assert states == ["NotReady", "Ready", "LoggedOut"]
 
 
+def test_user_monitor_uses_the_contact_centers_agent_logout_timeout(admin, people, live_cometd_url, settings):  # noqa: F811
+    settings.GWS_AGENT_LOGOUT_TIMEOUT = 60  # the server default: far longer than the test waits
+    settings_groups.create_setting(admin, "voice", {"name": "agentLogoutTimeout", "value": 1})
+    ann_user, ann_device = people[0]
+
+    async def scenario():
+        async with desk(live_cometd_url, people[0]) as ann:
+            await ann.post("/me", {"operationName": "StartContactCenterSession", "channels": ["voice"]})
+            assert (await device_message(ann))["userState"]["state"] == "NotReady"
+        # Logged out after the contact center's 1 s, long before the server's 60 s (that it is
+        # not ended earlier than its timeout is test_sessions.py's, on the monitor's clock).
+        deadline = time.monotonic() + 10
+        state = sync_to_async(lambda: DeviceAgentState.objects.get(device=ann_device).state)
+        while await state() != "LoggedOut":
+            assert time.monotonic() < deadline, "the user monitor did not log the agent out"
+            await asyncio.sleep(0.1)
+
+    async_to_sync(scenario)()
+    assert not ContactCenterSession.objects.filter(user=ann_user).exists()
+
+
 def test_user_monitor_spares_an_agent_whose_client_came_back(people, live_cometd_url, settings):  # noqa: F811
     settings.GWS_AGENT_LOGOUT_TIMEOUT = 1.0
     ann_device = people[0][1]

@@ -142,6 +142,55 @@ def test_monitor_uses_the_mobile_session_timeout(admin, agent_a, settings):
     assert monitor.end_expired_sessions(now=session.disconnected_at + 3601) == [agent_a.user.pk]
 
 
+VOICE_SETTINGS = "/api/v2/settings/voice"
+
+
+def test_monitor_uses_the_contact_centers_agent_logout_timeout(admin_client, agent_a, settings):
+    settings.GWS_AGENT_LOGOUT_TIMEOUT = 60  # the server's default, for contact centers without one
+    assert admin_client.post(VOICE_SETTINGS, {"name": "agentLogoutTimeout", "value": 300}).json() == {"statusCode": 0}
+    assert {"name": "agentLogoutTimeout", "value": 300} in admin_client.get(VOICE_SETTINGS).json()["settings"]
+    agent_a.post("/api/v2/me", START)
+    signals.last_client_gone.send(sender=None, user_id=agent_a.user.pk, client_id="c1", reason="disconnect")
+    gone = ContactCenterSession.objects.get(user=agent_a.user).disconnected_at
+    assert monitor.end_expired_sessions(now=gone + 61) == []
+    assert monitor.end_expired_sessions(now=gone + 299) == []
+    assert monitor.end_expired_sessions(now=gone + 301) == [agent_a.user.pk]
+
+
+def test_agent_logout_timeout_of_one_contact_center_leaves_the_others_at_the_default(admin, foreign_admin, agent_a, settings):
+    from provisioning import settings_groups
+
+    settings.GWS_AGENT_LOGOUT_TIMEOUT = 60
+    settings_groups.create_setting(foreign_admin, "voice", {"name": "agentLogoutTimeout", "value": 5})
+    assert monitor.agent_logout_timeout(foreign_admin.contact_center_id) == 5
+    assert monitor.agent_logout_timeout(admin.contact_center_id) == 60
+    agent_a.post("/api/v2/me", START)
+    signals.last_client_gone.send(sender=None, user_id=agent_a.user.pk, client_id="c1", reason="disconnect")
+    gone = ContactCenterSession.objects.get(user=agent_a.user).disconnected_at
+    assert monitor.end_expired_sessions(now=gone + 30) == []
+    assert monitor.end_expired_sessions(now=gone + 61) == [agent_a.user.pk]
+
+
+@pytest.mark.parametrize(
+    "value, status, code",
+    [("60", 400, 1), (True, 400, 1), (1.5, 400, 1), (None, 400, 1), (0, 400, 10), (-5, 400, 10), (86401, 400, 10)],
+)
+def test_agent_logout_timeout_invalid_values_are_refused(admin_client, agent_client, contact_center, value, status, code):
+    assert_error(admin_client.post(VOICE_SETTINGS, {"name": "agentLogoutTimeout", "value": value}), status, code)
+    assert admin_client.post(VOICE_SETTINGS, {"name": "agentLogoutTimeout", "value": 120}).json() == {"statusCode": 0}
+    assert_error(admin_client.put(VOICE_SETTINGS, {"name": "agentLogoutTimeout", "value": value}), status, code)
+    assert_error(agent_client.put(VOICE_SETTINGS, {"name": "agentLogoutTimeout", "value": 30}), 403, 5)  # admins only
+    assert monitor.agent_logout_timeout(contact_center.pk) == 120
+
+
+def test_an_agent_logout_timeout_stored_by_other_means_falls_back_to_the_default(contact_center, settings):
+    from provisioning.models import Setting
+
+    settings.GWS_AGENT_LOGOUT_TIMEOUT = 45
+    Setting.objects.create(contact_center=contact_center, group="voice", key="agentLogoutTimeout", data={"name": "agentLogoutTimeout", "value": "soon"})
+    assert monitor.agent_logout_timeout(contact_center.pk) == 45
+
+
 def test_users_without_a_session_are_left_alone(agent_a):
     signals.last_client_gone.send(sender=None, user_id=agent_a.user.pk, client_id="c1", reason="disconnect")
     assert monitor.end_expired_sessions(now=time.time() + 10**6) == []

@@ -43,6 +43,14 @@ class ContactCenterSession(models.Model):
     user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="contact_center_session")
     channels = models.JSONField(default=list)
     place = models.CharField(max_length=255, blank=True)
+    # A place that is not one of the user's own devices ("assigned to the user for the duration
+    # of the session"): the device, the user it belonged to by default (None: nobody), and the
+    # user's own devices moved off for the session; EndContactCenterSession restores them.
+    place_device = models.OneToOneField(
+        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="place_session"
+    )
+    place_default_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    default_devices = models.JSONField(default=list, blank=True)
     login_code = models.CharField(max_length=64, blank=True)
     queue = models.CharField(max_length=64, blank=True)
     # The mobileSession object as given (mobileDeviceId, mobilePushType, filter, timeout, debug).

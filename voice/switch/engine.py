@@ -18,12 +18,15 @@ from .model import (
     Call,
     CallEvent,
     CallType,
+    DeviceEvent,
     ErrorEvent,
+    Monitor,
     Notification,
     Party,
     PartyView,
     RemoteBehaviour,
     State,
+    Supervision,
     Timer,
 )
 from .transitions import Situation, allowed, capabilities
@@ -61,10 +64,14 @@ class SwitchError(Exception):
 class Snapshot:
     """The calls and parties one request may touch, loaded (and locked) by the caller."""
 
-    def __init__(self, calls=(), parties=()):
+    def __init__(self, calls=(), parties=(), monitors=()):
         self.calls = {call.id: call for call in calls}
         self.parties = {party.id: party for party in parties}
         self.user_events = []
+        # Supervisor monitoring configurations, by supervisor device; those ended by the request.
+        self.monitors = {monitor.supervisor_device_id: monitor for monitor in monitors}
+        self.removed_monitors = set()
+        self.loaded_monitors = {key: monitor.key() for key, monitor in self.monitors.items()}
 
     def call_parties(self, call_id):
         return sorted((p for p in self.parties.values() if p.call_id == call_id), key=lambda p: (p.seq, p.id))
@@ -81,6 +88,10 @@ class Snapshot:
         found = [p for p in self.call_parties(call_id) if p.device_id == device_id]
         active = [p for p in found if p.active]
         return (active or found or [None])[-1]
+
+    def call_parties_all(self):
+        """Every party of the snapshot, in a stable order (call, then joining order)."""
+        return sorted(self.parties.values(), key=lambda p: (p.call_id, p.seq, p.id))
 
     def add_call(self, call):
         call.is_new = True
@@ -111,18 +122,53 @@ def new_party_id():
 # ---------------------------------------------------------------------------------------------
 
 
+def hears(viewer, other):
+    """Whether viewer hears other (and so lists it among its participants): a supervisor in
+    ListenIn is heard by nobody, in Coach only by the agent it monitors, in BargeIn by everyone;
+    a supervisor hears everyone."""
+    if viewer.is_supervisor or not other.is_supervisor or other.monitor_mode == Supervision.BARGE_IN:
+        return True
+    if other.monitor_mode == Supervision.COACH:
+        return viewer.is_device and viewer.device_id == other.monitored_device_id
+    return False
+
+
+def monitored_party(snapshot, party):
+    """A supervisor's party: the active party of the agent it monitors on its call, or None."""
+    if not party.is_supervisor:
+        return None
+    for other in snapshot.active_parties(party.call_id):
+        if other.device_id == party.monitored_device_id and not other.is_supervisor:
+            return other
+    return None
+
+
+def supervisors_of(snapshot, party):
+    """The active supervisors' parties monitoring party (an agent's active party) on its call."""
+    if not party.active or not party.is_device or party.is_supervisor:
+        return []
+    return [
+        p for p in snapshot.active_parties(party.call_id) if p.is_supervisor and p.monitored_device_id == party.device_id
+    ]
+
+
+def principals(parties):
+    """The parties that make a call (a call with fewer than two of them ends): not supervisors."""
+    return [p for p in parties if not p.is_supervisor]
+
+
 def situation(snapshot, party):
-    others = [p for p in snapshot.active_parties(party.call_id) if p.id != party.id]
+    others = [p for p in snapshot.active_parties(party.call_id) if p.id != party.id and hears(party, p)]
     siblings = (
         [p for p in snapshot.device_parties(party.device_id) if p.id != party.id] if party.is_device else []
     )
-    return Situation(party=party, others=others, siblings=siblings)
+    return Situation(party=party, others=others, siblings=siblings, monitored=monitored_party(snapshot, party))
 
 
 def participants(snapshot, party):
     if not party.active:
         return list(party.final_participants)
-    return [p.number for p in snapshot.active_parties(party.call_id) if p.id != party.id]
+    return [p.number for p in snapshot.active_parties(party.call_id) if p.id != party.id and hears(party, p)]
 
 
 def duration(party, now):
@@ -135,6 +181,13 @@ def duration(party, now):
 def view(snapshot, party, now):
     """The party's view of its call now (the content of a call resource)."""
     call = snapshot.calls[party.call_id]
+    if party.is_supervisor:
+        monitored = monitored_party(snapshot, party)
+        listening_in, monitored_muted = False, bool(monitored and monitored.monitored_muted)
+    else:
+        supervisors = supervisors_of(snapshot, party)
+        listening_in = any(p.monitor_mode in (Supervision.LISTEN_IN, Supervision.COACH) for p in supervisors)
+        monitored_muted = party.monitored_muted
     return PartyView(
         call_id=call.id,
         call_uuid=call.uuid,
@@ -150,6 +203,9 @@ def view(snapshot, party, now):
         duration=duration(party, now),
         mute=party.mute,
         parent_call_id=party.parent_call_id,
+        monitoring=party.is_supervisor,
+        supervisor_listening_in=listening_in,
+        monitored_user_muted=monitored_muted,
     )
 
 
@@ -174,7 +230,8 @@ class Switch:
 
     def handle(self, request):
         """Apply one request; return its events. A refused request changes nothing."""
-        before = (copy.deepcopy(self.snapshot.calls), copy.deepcopy(self.snapshot.parties))
+        snapshot = self.snapshot
+        before = copy.deepcopy((snapshot.calls, snapshot.parties, snapshot.monitors, snapshot.removed_monitors))
         try:
             handler = getattr(self, "op_" + request.operation, None)
             if handler is None:
@@ -183,8 +240,9 @@ class Switch:
             for party in self._answer_now:
                 if party.state == State.RINGING:
                     self._answer(party)
+            self._supervise()
         except SwitchError as error:
-            self.snapshot.calls, self.snapshot.parties = before
+            snapshot.calls, snapshot.parties, snapshot.monitors, snapshot.removed_monitors = before
             self.snapshot.user_events = []
             self.events = [ErrorEvent(device_id=request.device_id, message=str(error), call_id=request.call_id)]
         return self.events
@@ -303,9 +361,12 @@ class Switch:
                 self._notify(other)
 
     def _leave(self, party):
-        """Party leaves its call; a call left with fewer than two parties ends for everyone."""
+        """Party leaves its call; a call left with fewer than two parties (supervisors aside)
+        ends for everyone."""
         others = [p for p in self.snapshot.active_parties(party.call_id) if p.id != party.id]
-        if len(others) >= 2:
+        if party.is_supervisor:
+            self._release_supervisor(party, self._watch(party.call_id))
+        elif len(principals(others)) >= 2:
             self._release([party])
             for other in others:
                 self._notify(other, N.PARTICIPANTS_UPDATED)
@@ -369,7 +430,7 @@ class Switch:
         for party in staying:
             self._notify(party, N.PARTICIPANTS_UPDATED)
         remaining = self.snapshot.active_parties(original_call.id)
-        if len(remaining) < 2:
+        if len(principals(remaining)) < 2:
             self._release(remaining)
 
     def _release_one(self, party, final):
@@ -506,8 +567,9 @@ class Switch:
         number = self._destination(request.params, party.number)
         self._update(call, request.params.get("userData") or {})
         others = [p for p in self.snapshot.active_parties(call.id) if p.id != party.id]
+        final = participants(self.snapshot, party)
         target = self._deliver(call, number, CallType.INTERNAL)
-        party.final_participants = [p.number for p in others]
+        party.final_participants = final
         self._set_state(party, State.RELEASED)
         self._notify(party)
         self._notify(target)
@@ -597,12 +659,193 @@ class Switch:
         party = self._party_for(request)
         number = request.params["participant"]
         others = [p for p in self.snapshot.active_parties(party.call_id) if p.id != party.id]
-        targets = [p for p in others if p.number == number]
+        targets = [p for p in situation(self.snapshot, party).others if p.number == number]
         if not targets:
             raise SwitchError(f"{number} is not a participant of the call")
+        if targets[0].is_supervisor:
+            self._leave(targets[0])
+            return
         self._release([targets[0]])
-        for remaining in [party, *[p for p in others if p.id != targets[0].id]]:
-            self._notify(remaining, N.PARTICIPANTS_UPDATED)
+        remaining = [party, *[p for p in others if p.id != targets[0].id]]
+        if len(principals(remaining)) < 2:  # only supervisors would be left with the party
+            self._release(remaining)
+            return
+        for other in remaining:
+            self._notify(other, N.PARTICIPANTS_UPDATED)
+
+    # -- supervisor monitoring -------------------------------------------------------------------
+
+    def _seen(self, party):
+        """What a party's client would notice changing (its participants, capabilities, flags)."""
+        shown = view(self.snapshot, party, self.now)
+        return (shown.participants, shown.capabilities, shown.mute, shown.supervisor_listening_in, shown.monitored_user_muted)
+
+    def _watch(self, call_id):
+        return {p.id: self._seen(p) for p in self.snapshot.active_parties(call_id) if p.is_device}
+
+    def _tell_changes(self, call_id, before, skip=()):
+        """Notify the call's device parties whose view changed since ``before`` (_watch):
+        ParticipantsUpdated when their participants changed, else StatusChange."""
+        for party in self.snapshot.active_parties(call_id):
+            if party.id in skip or party.id not in before:
+                continue
+            seen = self._seen(party)
+            if seen != before[party.id]:
+                self._notify(party, N.PARTICIPANTS_UPDATED if seen[0] != before[party.id][0] else N.STATUS_CHANGE)
+
+    def _release_supervisor(self, party, before):
+        """A supervisor leaves a call (the call goes on): the others see it go if they heard it."""
+        party.final_participants = participants(self.snapshot, party)
+        self._set_state(party, State.RELEASED)
+        self._notify(party)
+        self._tell_changes(party.call_id, before, skip={party.id})
+
+    def _bring_in(self, monitor, agent):
+        """Add the supervisor of monitor to the agent's call, Established at once (muted in ListenIn)."""
+        call = self.snapshot.calls[agent.call_id]
+        before = self._watch(call.id)
+        supervisor = self._new_party(
+            call,
+            monitor.supervisor_number,
+            CallType.INTERNAL,
+            State.ESTABLISHED,
+            device_id=monitor.supervisor_device_id,
+            telephony_network=monitor.supervisor_network,
+            mute=monitor.state == Supervision.LISTEN_IN,
+            monitor_mode=monitor.state,
+            monitor_scope=monitor.scope,
+            monitored_device_id=monitor.target_device_id,
+        )
+        supervisor.established_at = self.now
+        if monitor.mode == Supervision.NEXT_CALL:
+            monitor.used = True
+        self._notify(supervisor)
+        self._tell_changes(call.id, before, skip={supervisor.id})
+
+    def _end_monitor(self, monitor):
+        del self.snapshot.monitors[monitor.supervisor_device_id]
+        self.snapshot.removed_monitors.add(monitor.supervisor_device_id)
+        self.events.append(DeviceEvent(monitor.supervisor_device_id))
+
+    def _supervise(self):
+        """After every request, bring supervision in line with the calls (T-Server does this as
+        calls change): supervisors follow or leave calls their agent left (scope), an agent whose
+        supervisor left is unmuted, idle supervisors join their target's established call, and
+        a NextCall monitoring ends once its call is over."""
+        snapshot = self.snapshot
+        if not snapshot.monitors and not any(p.is_supervisor or p.monitored_muted for p in snapshot.parties.values()):
+            return
+        supervisors = [p for p in snapshot.call_parties_all() if p.active and p.is_supervisor]
+        for supervisor in supervisors:
+            if not supervisor.active or monitored_party(snapshot, supervisor) is not None:
+                continue
+            before = self._watch(supervisor.call_id)
+            agents = [p for p in snapshot.active_parties(supervisor.call_id) if p.is_device and not p.is_supervisor]
+            if supervisor.monitor_scope == Supervision.CALL and agents:
+                # Scope Call: the supervisor stays with the call and the agent now serving it
+                # (the one who joined last: the transfer's or conference's target).
+                supervisor.monitored_device_id = agents[-1].device_id
+                self._tell_changes(supervisor.call_id, before)
+            else:
+                self._release_supervisor(supervisor, before)
+        for party in snapshot.call_parties_all():
+            if party.active and party.monitored_muted and not supervisors_of(snapshot, party):
+                party.monitored_muted = False
+                self._notify(party, N.MONITORED_USER_MUTED_STATE_CHANGE)
+        for monitor in list(snapshot.monitors.values()):
+            if monitor.mode == Supervision.NEXT_CALL and monitor.used:
+                continue
+            if snapshot.device_parties(monitor.supervisor_device_id):
+                continue  # a supervisor on a call of its own (or already monitoring) is not brought in
+            targets = sorted(snapshot.device_parties(monitor.target_device_id), key=lambda p: (p.created_at, p.seq, p.id))
+            for agent in targets:
+                if agent.state != State.ESTABLISHED or agent.is_supervisor or supervisors_of(snapshot, agent):
+                    continue
+                if any(p.device_id == monitor.supervisor_device_id for p in snapshot.call_parties(agent.call_id)):
+                    continue  # the supervisor left this call: it is not brought back
+                self._bring_in(monitor, agent)
+                break
+        for monitor in list(snapshot.monitors.values()):
+            on_call = any(p.is_supervisor for p in snapshot.device_parties(monitor.supervisor_device_id))
+            if monitor.mode == Supervision.NEXT_CALL and monitor.used and not on_call:
+                self._end_monitor(monitor)
+
+    def _configure(self, request, state):
+        """ListenIn, Coach, BargeIn: the supervisor's device monitors the target from now on (one
+        supervisor per target). The request's call (the target's call in progress, if any) only
+        made the store load it: an error is the device's, not that call's."""
+        params = request.params
+        request.call_id = ""
+        supervisor, target = request.device_id, params["target_device_id"]
+        holders = {m.supervisor_device_id for m in self.snapshot.monitors.values() if m.target_device_id == target}
+        lookup = getattr(self.directory, "supervisor_of", None)  # the store's: rows not loaded
+        holder = lookup(target) if lookup is not None else None
+        if holder and holder not in self.snapshot.removed_monitors:
+            holders.add(holder)
+        if holders - {supervisor}:
+            raise SwitchError("The target device is already monitored by another supervisor")
+        monitor = Monitor(
+            supervisor_device_id=supervisor,
+            target_device_id=target,
+            state=state,
+            mode=params.get("mode") or Supervision.ALL_CALLS,
+            scope=params.get("scope") or Supervision.CALL,
+            supervisor_number=params["own_number"],
+            supervisor_network=params.get("own_network", "Private"),
+        )
+        current = self.snapshot.monitors.get(supervisor)
+        if current is not None and current.key() == monitor.key():
+            return  # what the device already has: nothing changes, nothing is sent
+        self.snapshot.monitors[supervisor] = monitor
+        self.snapshot.removed_monitors.discard(supervisor)
+        self.events.append(DeviceEvent(supervisor))
+
+    def op_ListenIn(self, request):
+        self._configure(request, Supervision.LISTEN_IN)
+
+    def op_Coach(self, request):
+        self._configure(request, Supervision.COACH)
+
+    def op_BargeIn(self, request):
+        self._configure(request, Supervision.BARGE_IN)
+
+    def op_CancelSupervisorMonitoring(self, request):
+        """Monitoring ends, and the supervisor leaves the call it is monitoring."""
+        request.call_id = ""
+        monitor = self.snapshot.monitors.get(request.device_id)
+        if monitor is None:
+            raise SwitchError("Supervisor monitoring is not active")
+        self._end_monitor(monitor)
+        for party in self.snapshot.device_parties(request.device_id):
+            if party.is_supervisor:
+                self._leave(party)
+
+    def _switch_mode(self, request, mode):
+        party = self._party_for(request)
+        before = self._watch(party.call_id)
+        party.monitor_mode = mode
+        party.mute = mode == Supervision.LISTEN_IN
+        self._notify(party)
+        self._tell_changes(party.call_id, before, skip={party.id})
+
+    def op_SwitchToBargeIn(self, request):
+        self._switch_mode(request, Supervision.BARGE_IN)
+
+    def op_SwitchToListenIn(self, request):
+        self._switch_mode(request, Supervision.LISTEN_IN)
+
+    def _mute_monitored(self, request, muted):
+        party = self._party_for(request)
+        agent = monitored_party(self.snapshot, party)
+        agent.monitored_muted = muted
+        self._notify(party, N.MONITORED_USER_MUTED_STATE_CHANGE)
+        self._notify(agent, N.MONITORED_USER_MUTED_STATE_CHANGE)
+
+    def op_MuteMonitoredUser(self, request):
+        self._mute_monitored(request, True)
+
+    def op_UnmuteMonitoredUser(self, request):
+        self._mute_monitored(request, False)
 
     # -- simulation and timers ------------------------------------------------------------------
 

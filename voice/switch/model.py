@@ -33,6 +33,24 @@ class Notification:
     MONITORED_USER_MUTED_STATE_CHANGE = "MonitoredUserMutedStateChange"
 
 
+class Supervision:
+    """Supervisor monitoring: how a supervisor is on a call (a party's ``monitor_mode``, a
+    configuration's ``state``), its mode (which calls) and its scope (what it follows)."""
+
+    LISTEN_IN = "ListenIn"  # heard by nobody
+    COACH = "Coach"  # heard by the monitored agent only
+    BARGE_IN = "BargeIn"  # heard by everyone
+    STATES = (LISTEN_IN, COACH, BARGE_IN)
+
+    NEXT_CALL = "NextCall"  # the next call only, then monitoring ends
+    ALL_CALLS = "AllCalls"
+    MODES = (NEXT_CALL, ALL_CALLS)
+
+    AGENT = "Agent"  # follows the agent: released with it when it transfers the call
+    CALL = "Call"  # follows the call: stays on it with the agent it is transferred to
+    SCOPES = (AGENT, CALL)
+
+
 class RemoteBehaviour:
     """How a simulated party (a number no device has) responds when it is called."""
 
@@ -109,11 +127,21 @@ class Party:
     final_participants: list = field(default_factory=list)
     timer_action: str = ""
     timer_due: float | None = None
+    # Supervisor monitoring: a supervisor's party has a mode (ListenIn, Coach, BargeIn), a scope
+    # and the device it monitors; a monitored agent's party may be muted by its supervisor.
+    monitor_mode: str = ""
+    monitor_scope: str = ""
+    monitored_device_id: str = ""
+    monitored_muted: bool = False
     is_new: bool = False
 
     @property
     def is_device(self):
         return self.device_id is not None
+
+    @property
+    def is_supervisor(self):
+        return bool(self.monitor_mode)
 
     @property
     def active(self):
@@ -138,6 +166,27 @@ class PartyView:
     duration: int
     mute: bool
     parent_call_id: str = ""
+    monitoring: bool = False  # this party is a supervisor monitoring the call
+    supervisor_listening_in: bool = False  # a supervisor listens in (or coaches) on this agent
+    monitored_user_muted: bool = False  # the monitored agent is muted by its supervisor
+
+
+@dataclass
+class Monitor:
+    """A supervisor's monitoring configuration (ListenIn, Coach or BargeIn on a target device)."""
+
+    supervisor_device_id: str
+    target_device_id: str
+    state: str
+    mode: str = Supervision.ALL_CALLS
+    scope: str = Supervision.CALL
+    supervisor_number: str = ""
+    supervisor_network: str = "Private"
+    # NextCall: a call has been monitored; the configuration ends when the supervisor leaves it.
+    used: bool = False
+
+    def key(self):
+        return (self.target_device_id, self.state, self.mode, self.scope, self.used)
 
 
 @dataclass
@@ -146,6 +195,14 @@ class CallEvent:
 
     notification_type: str
     view: PartyView
+
+
+@dataclass
+class DeviceEvent:
+    """A DeviceStateChangeMessage for a device whose state the switch changed (its supervisor
+    monitoring configuration)."""
+
+    device_id: str
 
 
 @dataclass

@@ -6,7 +6,7 @@ accepts come from the same table and cannot drift apart.
 """
 from dataclasses import dataclass
 
-from .model import State
+from .model import State, Supervision
 
 # ---------------------------------------------------------------------------------------------
 # Guards: facts about a party's situation beyond its own state
@@ -18,8 +18,9 @@ class Situation:
     """What the guards look at: the party, the others on its call, its device's other calls."""
 
     party: object
-    others: list  # the other active parties of the call
+    others: list  # the other active parties of the call the party hears (see engine.hears)
     siblings: list  # the device's other active parties (its other calls)
+    monitored: object = None  # a supervisor's party: the party of the agent it monitors
 
 
 def always(situation):
@@ -45,19 +46,42 @@ def is_conference(situation):
 
 
 def conference_unmuted(situation):
-    return is_conference(situation) and not situation.party.mute
+    # A supervisor's own mute follows its mode (SwitchToListenIn/SwitchToBargeIn), as the
+    # supervisor examples' capabilities show (no MuteCall/UnmuteCall there).
+    return is_conference(situation) and not situation.party.mute and not situation.party.is_supervisor
 
 
 def muted(situation):
-    return situation.party.mute
+    return situation.party.mute and not situation.party.is_supervisor
+
+
+def monitoring_in(*modes):
+    """A supervisor's party whose current mode is one of modes."""
+
+    def guard(situation):
+        return situation.party.monitor_mode in modes
+
+    return guard
+
+
+def monitored_agent_muted(muted_now):
+    """A supervisor's party whose monitored agent is (not) muted by it."""
+
+    def guard(situation):
+        monitored = situation.monitored
+        return situation.party.is_supervisor and monitored is not None and monitored.monitored_muted == muted_now
+
+    return guard
 
 
 @dataclass(frozen=True)
 class Move:
-    """An operation a state allows: the state it leads to (None: unchanged) and its guard."""
+    """An operation a state allows: the state it leads to (None: unchanged) and its guard.
+    ``listed=False``: allowed but not shown in ``capabilities`` (the examples never list it)."""
 
     to: str | None = None
     guard: object = always
+    listed: bool = True
 
 
 CALL_DATA = {
@@ -95,6 +119,12 @@ PARTY_TRANSITIONS = {
         "SwapCalls": Move(State.HELD, has_held_sibling),
         "CompleteTransfer": Move(State.RELEASED, has_held_sibling),
         "CompleteConference": Move(None, has_held_sibling),
+        # Supervisor monitoring: from Coach either way, never back to Coach.
+        "SwitchToBargeIn": Move(None, monitoring_in(Supervision.LISTEN_IN, Supervision.COACH)),
+        "SwitchToListenIn": Move(None, monitoring_in(Supervision.BARGE_IN, Supervision.COACH)),
+        # No capabilities list of the document shows these two, even where they apply.
+        "MuteMonitoredUser": Move(None, monitored_agent_muted(False), listed=False),
+        "UnmuteMonitoredUser": Move(None, monitored_agent_muted(True), listed=False),
     },
     State.HELD: {
         "Retrieve": Move(State.ESTABLISHED),
@@ -113,6 +143,8 @@ PARTY_TRANSITIONS = {
 # list of the document, so it is checked by its own precondition (two calls, one held).
 UNGATED = ("SetCallDisposition", "MergeWithOtherCall")
 
+SUPERVISOR_CALL_OPERATIONS = ("SwitchToBargeIn", "SwitchToListenIn", "MuteMonitoredUser", "UnmuteMonitoredUser")
+
 # Every call operation of the Voice API (the synchronous check for an unknown operationName).
 CALL_OPERATIONS = tuple(
     dict.fromkeys(
@@ -124,7 +156,7 @@ CALL_OPERATIONS = tuple(
 def capabilities(situation):
     """The operations valid for the party now: the guarded keys of its state's row."""
     moves = PARTY_TRANSITIONS[situation.party.state]
-    return [name for name, move in moves.items() if move.guard(situation)]
+    return [name for name, move in moves.items() if move.listed and move.guard(situation)]
 
 
 def allowed(situation, operation):
