@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test setup install browser node-clients clean
+.PHONY: run test setup install browser npm node-clients clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,22 @@ install: $(INSTALLED)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+npm:
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+
 # The official CometD JavaScript client under Node.js, for tests/notifications/test_node_client.py
 # (npm, from the registry, as pinned in tests/notifications/node/package-lock.json).
-node-clients:
-	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+node-clients: npm
 	cd tests/notifications/node && npm ci --no-audit --no-fund --silent
 
-setup: install
+# The web UI's JavaScript libraries (the CometD client), pinned in webui/package-lock.json and
+# served by Django (STATICFILES_DIRS); collectstatic needs them.
+WEBUI_LIBS := webui/node_modules/.package-lock.json
+$(WEBUI_LIBS): webui/package-lock.json | npm
+	cd webui && npm ci --no-audit --no-fund --silent
+	touch $(WEBUI_LIBS)
+
+setup: install $(WEBUI_LIBS)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0

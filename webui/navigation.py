@@ -1,7 +1,8 @@
 """The pages of the web UI and who sees them: one table drives the menu and the access checks.
 
-A later page (the live agent board, the softphone) is one more ``Page`` here, one URL and one
-template; ``roles`` names who may open it.
+A page is one more ``Page`` here, one URL and one template; ``roles`` names who may open it.
+"/" sends a user to the first page of the table they may open: supervisors and admins to the
+live agent board, agents to the softphone.
 """
 from dataclasses import dataclass
 
@@ -17,10 +18,19 @@ class Page:
     section: str
     roles: tuple
 
+    @property
+    def audience(self):
+        """Who the page is for, in words (the 403 page says it)."""
+        return " and ".join(AUDIENCES[role] for role in self.roles)
+
 
 ADMIN = (Role.ADMIN.value,)
+AGENTS = (Role.AGENT.value, Role.SUPERVISOR.value)
+SUPERVISORS = (Role.SUPERVISOR.value, Role.ADMIN.value)
+AUDIENCES = {Role.ADMIN.value: "contact center admins", Role.AGENT.value: "agents", Role.SUPERVISOR.value: "supervisors"}
 
 PAGES = (
+    Page("board", "Agent board", "Supervision", SUPERVISORS),
     Page("users", "Users", "Provisioning", ADMIN),
     Page("devices", "Devices", "Provisioning", ADMIN),
     Page("skills", "Skills", "Provisioning", ADMIN),
@@ -29,6 +39,7 @@ PAGES = (
     Page("cors", "Allowed origins (CORS)", "Configuration", ADMIN),
     Page("dispositions", "Dispositions", "Configuration", ADMIN),
     Page("features", "Features and services", "Configuration", ADMIN),
+    Page("softphone", "Softphone", "Agent desktop", AGENTS),
 )
 PAGES_BY_NAME = {page.url_name: page for page in PAGES}
 

@@ -18,4 +18,6 @@ urlpatterns = [
     path("console/cors", views.page_view("cors", "webui/console/cors.html"), name="cors"),
     path("console/dispositions", views.page_view("dispositions", "webui/console/dispositions.html"), name="dispositions"),
     path("console/features", views.page_view("features", "webui/console/features.html"), name="features"),
+    path("board", views.page_view("board", "webui/board.html"), name="board"),
+    path("softphone", views.page_view("softphone", "webui/softphone.html"), name="softphone"),
 ]

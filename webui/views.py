@@ -1,4 +1,4 @@
-"""Page views: login, logout, the home redirect and the console shells.
+"""Page views: login, logout, the home redirect and the page shells (board, console, softphone).
 
 The views only check who may open a page and render its template; the data on the page is read
 and written by the page's JavaScript through the public /api/v2 API with the same session.
@@ -29,7 +29,8 @@ def _login_redirect(request):
 
 
 def home(request):
-    """"/": admins go to the console, others to a page saying what there is for them."""
+    """"/": supervisors and admins go to the agent board, agents to the softphone (navigation.PAGES
+    order), a user without a contact center to a page pointing to the Django admin."""
     if not request.user.is_authenticated:
         return _login_redirect(request)
     page = navigation.start_page(request.user)

@@ -94,6 +94,9 @@ def test_seed_demo_creates_the_demo_once_and_prints_its_logins(db):
     body = GWSClient(DEMO_ADMIN, DEMO_PASSWORD).get("/api/v2/users?fields=userName,roles").json()
     roles = sorted(role for user in body["users"] for role in user["roles"])
     assert roles.count("ROLE_AGENT") >= 2 and "ROLE_SUPERVISOR" in roles and "ROLE_ADMIN" in roles
+    # The softphone's disposition picker has a tree to offer, as an agent reads it.
+    tree = GWSClient("agent1@redwings.com", DEMO_PASSWORD).get("/api/v2/groups?contains=dispositions&subresources=**")
+    assert '"Sale"' in tree.content.decode() and '"Escalated"' in tree.content.decode()
 
 
 def test_contact_center_services_create_contact_center_refuses_a_taken_admin_name(admin):

@@ -4,15 +4,24 @@ Playwright's sync API runs an event loop in the test's thread, where Django refu
 tests prepare their data before opening the browser and check the database after closing it.
 """
 import os
+import re
 from pathlib import Path
 
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client
+from playwright.sync_api import expect
 
 from tests.browser import browser_test, chromium  # noqa: F401 (the webui tests import them from here)
+from tests.conftest import PASSWORD
 
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}  # a phone held upright
 # How long the UI may take to show something (ms): generous, the machine is shared.
 TIMEOUT = 15_000
+# "The board shows every state change within a second" (ms).
+LIVE = 1000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -49,3 +58,33 @@ def screenshot_path(tmp_path, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return SCREENSHOTS / f"{name}.png"
     return tmp_path / f"{name}.png"
+
+
+def logged_in(user):
+    """Django's test client with user's session (page access tests)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def collect_static_if_changed(page_files):
+    """daphne serves static files as WhiteNoise does in production, from STATIC_ROOT (`make setup`
+    collects them): collect again when one of a live page's files changed since, so the browser
+    runs this code."""
+    root = Path(django_settings.STATIC_ROOT)
+    if any(not (root / name).exists() or (root / name).read_bytes() != Path(finders.find(name)).read_bytes() for name in page_files):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def open_board(browser, url, user, viewport=WIDE):
+    """The live agent board of a supervisor or admin, logged in and connected."""
+    page = new_page(browser, url, viewport)
+    log_in(page, user.user_name, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/board$"))  # "/" leads supervisors and admins here
+    expect(page.locator("#live-status")).to_have_text("Live")
+    return page
+
+
+def board_cell(page, user, field):
+    """One agent's cell on the board (field: agent, phone, state, dnd, forwarding, call, duration)."""
+    return page.locator(f'#board-table tr[data-user="{user.pk}"] td[data-field="{field}"]')

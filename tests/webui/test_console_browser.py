@@ -33,7 +33,8 @@ def test_admin_creates_an_agent_with_device_and_skill_then_finds_edits_and_disab
     with chromium() as browser:
         page = new_page(browser, live_server.url)
         log_in(page, admin.user_name, PASSWORD)
-        expect(page).to_have_url(re.compile(r"/console/users"))
+        expect(page).to_have_url(re.compile(r"/board$"))  # an admin's start page: the agent board
+        page.get_by_role("navigation", name="Console").get_by_role("link", name="Users").click()
         expect(page.locator("#page-info")).to_have_text("1–14 of 14")
 
         # Create the agent in the dialog; the new user's page opens.
@@ -159,6 +160,7 @@ def test_api_errors_are_shown_in_words(live_server, admin, agent, sales):
         writes = []
         page.on("request", lambda request: request.method != "GET" and writes.append(request.url))
         log_in(page, admin.user_name, PASSWORD)
+        page.goto("/console/users")
 
         page.get_by_role("button", name="New user").click()
         dialog = page.get_by_role("dialog", name="New user")
@@ -312,10 +314,11 @@ def test_a_page_whose_session_ended_goes_back_to_the_login_form(live_server, adm
     with chromium() as browser:
         page = new_page(browser, live_server.url)
         log_in(page, admin.user_name, PASSWORD)
+        page.goto("/console/users")
         expect(page.locator("#users-table")).to_contain_text(agent.user_name)
         page.context.clear_cookies()
         page.get_by_role("button", name="Find").click()
         page.wait_for_url(re.compile(r"/login\?next=%2Fconsole%2Fusers%3F"))
-        log_in(page, admin.user_name, PASSWORD)
-        expect(page).to_have_url(re.compile(r"/console/users"))
+        log_in(page, admin.user_name, PASSWORD)  # (from /login: the start page, the agent board)
+        page.goto("/console/users")
         expect(page.locator("#users-table")).to_contain_text(agent.user_name)

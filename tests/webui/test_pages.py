@@ -8,13 +8,9 @@ from provisioning.models import User
 from tests.conftest import PASSWORD, make_user
 from webui import navigation
 
+from .conftest import logged_in
+
 CONSOLE_PAGES = [f"/console/{name}" for name in ("users", "devices", "skills", "settings", "agent-states", "cors", "dispositions", "features")]
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_anonymous_root_goes_to_login():
@@ -30,10 +26,10 @@ def test_console_pages_need_a_login(db, path):
     assert response["Location"] == f"/login?next={path}"
 
 
-def test_admin_root_goes_to_the_users_page(admin):
+def test_admin_root_goes_to_the_agent_board(admin):
     response = logged_in(admin).get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/console/users"
+    assert response["Location"] == "/board"
 
 
 @pytest.mark.parametrize("path", CONSOLE_PAGES)
@@ -54,18 +50,16 @@ def test_user_page_carries_the_user_id_for_its_script(admin, agent):
     assert f'data-user-id="{agent.pk}"' in response.content.decode()
 
 
-def test_agent_root_shows_what_is_coming_and_no_console(agent):
+def test_agent_root_goes_to_the_softphone(agent):
     response = logged_in(agent).get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "agent softphone" in html
-    assert "live agent board" not in html
-    assert "/console/users" not in html
+    assert response.status_code == 302
+    assert response["Location"] == "/softphone"
 
 
-def test_supervisor_root_mentions_the_board(supervisor):
-    html = logged_in(supervisor).get("/").content.decode()
-    assert "live agent board" in html
+def test_supervisor_root_goes_to_the_agent_board(supervisor):
+    response = logged_in(supervisor).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/board"
 
 
 @pytest.mark.parametrize("path", CONSOLE_PAGES)
@@ -148,8 +142,8 @@ def test_menu_lists_only_pages_of_the_users_roles(admin):
     multi = make_user(admin, "both@redwings.com", roles=(Role.AGENT, Role.ADMIN))
     assert [page.url_name for _, pages in navigation.menu(multi) for page in pages] == [p.url_name for p in navigation.PAGES]
     agent_only = make_user(admin, "only@redwings.com")
-    assert navigation.menu(agent_only) == []
-    assert navigation.start_page(agent_only) is None
+    assert [page.url_name for _, pages in navigation.menu(agent_only) for page in pages] == ["softphone"]
+    assert navigation.start_page(agent_only).url_name == "softphone"
 
 
 def test_api_challenges_clients_but_not_scripts_of_a_page(db):

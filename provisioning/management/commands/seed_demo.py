@@ -2,6 +2,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dispositions import services as dispositions
 from provisioning import services, settings_groups
 from provisioning.choices import Role
 from provisioning.models import ContactCenter, ContactCenterFeature, User
@@ -16,10 +17,18 @@ DEMO_PEOPLE = [
 ]
 # The admin login of the seed's Python sample ("Python Example"), so it runs unchanged against `make run`.
 DEMO_ADMIN = "mikeb@redwings.com"
+# The dispositions the softphone's picker offers (a group per outcome, as "Hierarchical Dispositions" shows).
+DEMO_DISPOSITIONS = {
+    "name": "Call outcomes",
+    "groups": [
+        {"name": "Sales", "dispositions": [{"name": "Sale", "displayName": "Sale"}, {"name": "NoSale", "displayName": "No sale"}]},
+        {"name": "Support", "dispositions": [{"name": "Resolved", "displayName": "Resolved"}, {"name": "Escalated", "displayName": "Escalated"}]},
+    ],
+}
 
 
 class Command(BaseCommand):
-    help = "Create the demo contact center (an admin, a supervisor, two agents with devices) unless it exists."
+    help = "Create the demo contact center (an admin, a supervisor, two agents with devices, dispositions) unless it exists."
 
     def handle(self, *args, **options):
         if not ContactCenter.objects.filter(name=DEMO_CONTACT_CENTER).exists():
@@ -52,3 +61,4 @@ class Command(BaseCommand):
         case = toast + [{"attachedDataKey": "POC", "displayName": "Purpose of Call"}]
         settings_groups.create_setting(admin, "voice", {"name": "case-filter", "value": case})
         settings_groups.create_setting(admin, "voice", {"name": "defaultWrapupTime", "value": 10})
+        dispositions.import_tree(admin, admin.contact_center_id, DEMO_DISPOSITIONS)

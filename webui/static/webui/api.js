@@ -66,6 +66,12 @@ async function ensureToken() {
   if (!csrfToken) await get("/me", {fields: "id"});
 }
 
+/** This session's GWS CSRF header name and token (read first when the page has none yet). */
+export async function csrf() {
+  await ensureToken();
+  return {header: csrfHeader, token: csrfToken};
+}
+
 /** POST, PUT or DELETE a JSON body; asks for a CSRF token first when it has none. */
 export async function send(method, path, body) {
   await ensureToken();
