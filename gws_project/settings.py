@@ -5,6 +5,7 @@ The defaults are the embedded set-up: SQLite and the in-memory channel layer, on
 Production sets DATABASE_URL (PostgreSQL) and REDIS_URL (channels-redis, shared sessions).
 """
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -103,8 +104,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads of one ASGI process write to SQLite: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several threads of one ASGI process write to SQLite. A writer waits for the lock instead of
+    # failing (timeout), takes it when its transaction begins so that two read-then-write
+    # transactions never meet half-way (IMMEDIATE: SQLite fails one of those at once, whatever the
+    # timeout), and readers never wait for a writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+    # The test database is a file as well, one per test process. Django's default, an in-memory
+    # database in shared-cache mode, locks whole tables between the live server's threads and
+    # answers "database table is locked" at once, which no timeout waits for (seen in CI).
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"gws-test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("GWS_DB_POOL", False):
     # Production servers should set GWS_DB_POOL=true: under ASGI Django recommends its PostgreSQL
     # connection pool (psycopg-pool) over persistent connections, and without either every request
