@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the session's user with the session (gws_project/api/sessions.py).
+    "gws_project.api.sessions.GWSAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last on purpose: the innermost middleware being sync-only keeps the whole chain synchronous
@@ -145,8 +146,8 @@ AUTH_USER_MODEL = "provisioning.User"
 AUTH_PASSWORD_VALIDATORS = []  # GWS accepts any password an admin sets; policy is the deployment's.
 # PBKDF2 stays the default; tests switch to a fast hasher in tests/conftest.py.
 
-# Django's database sessions and ModelBackend, with the per-request reads of the session and its
-# user compiled once (gws_project/api/prepared.py).
+# Django's database sessions (in provisioning.HttpSession, which names the session's user) and
+# ModelBackend: a request reads its session and its user in one query, compiled once.
 SESSION_ENGINE = "gws_project.api.sessions"
 AUTHENTICATION_BACKENDS = ["gws_project.api.authentication.GWSModelBackend"]
 # The session cookie keeps the name GWS clients know from the Java server.

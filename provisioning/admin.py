@@ -8,6 +8,7 @@ from .models import (
     ContactCenter,
     ContactCenterFeature,
     Device,
+    HttpSession,
     Setting,
     SettingsGroup,
     Skill,
@@ -152,3 +153,29 @@ class SystemServiceAdmin(admin.ModelAdmin):
         if obj.pk != service_states.PROVISIONING_ID:
             return super().save_model(request, obj, form, change)
         service_states.set_provisioning_state(obj.state)
+
+
+@admin.register(HttpSession)
+class HttpSessionAdmin(admin.ModelAdmin):
+    """Open HTTP sessions, for superusers only (a session key is a login): who is logged in until
+    when. Deleting one logs that client out; sessions are made by logging in, never here."""
+
+    list_display = ("user", "expire_date")
+    list_select_related = ("user",)
+    search_fields = ("user__user_name",)
+    fields = ("user", "expire_date")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from .choices import DeviceState, OnOff, Role, ServiceState, TelephonyNetwork
@@ -251,3 +252,20 @@ class ContactCenterFeature(models.Model):
 
     def __str__(self):
         return self.feature_id
+
+
+class HttpSession(AbstractBaseSession):
+    """An HTTP session (``JSESSIONID``): Django's database session plus the user it is logged in
+    as, so that a request reads its session and its user in one query (gws_project/api/sessions.py).
+    Deleting a user ends its sessions."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name, verbose_name_plural = "HTTP session", "HTTP sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from gws_project.api.sessions import SessionStore
+
+        return SessionStore

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, get_authorization_header
 
 from .prepared import Param, PreparedQuery
+from .sessions import session_user
 
 # Session key holding a keyed digest of the last Authorization header verified in this session.
 BASIC_FINGERPRINT_KEY = "gws_basic_fingerprint"
@@ -32,14 +33,18 @@ USER_BY_PK = PreparedQuery(_users_by_pk)
 
 
 class GWSModelBackend(ModelBackend):
-    """Django's ModelBackend (AUTHENTICATION_BACKENDS) reading the session's user, as it does on
-    every authenticated request, with a prepared query (the same query, compiled once)."""
+    """Django's ModelBackend (AUTHENTICATION_BACKENDS). The session's user, which Django reads on
+    every authenticated request, usually came with the session (gws_project/api/sessions.py);
+    otherwise it is read with a prepared query (the same query, compiled once)."""
 
     def get_user(self, user_id):
-        users = USER_BY_PK.objects(pk=user_id)
-        if not users:
-            return None
-        return users[0] if self.user_can_authenticate(users[0]) else None
+        user = session_user(user_id)
+        if user is None:
+            users = USER_BY_PK.objects(pk=user_id)
+            if not users:
+                return None
+            user = users[0]
+        return user if self.user_can_authenticate(user) else None
 
 
 class GWSBasicAuthentication(BasicAuthentication):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from provisioning import services
 from provisioning.management.commands.seed_demo import DEMO_ADMIN, DEMO_PASSWORD
-from provisioning.models import ContactCenter, User
+from provisioning.models import ContactCenter, HttpSession, User
 from tests.conftest import PASSWORD, GWSClient, make_user
 
 
@@ -35,7 +35,24 @@ def superuser_client(db):
 def test_superuser_opens_every_change_list_and_add_form(superuser_client, agent, model):
     opts = model._meta
     assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
-    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    # HTTP sessions are made by logging in, not in the admin.
+    adds = model is not HttpSession
+    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == (200 if adds else 403)
+
+
+def test_only_superusers_see_http_sessions_and_deleting_one_logs_its_client_out(superuser_client, admin, agent):
+    agent_client = GWSClient(agent.user_name)
+    [session] = HttpSession.objects.filter(user=agent)
+    staff = Client()
+    assert staff.login(user_name=admin.user_name, password=PASSWORD)
+    assert staff.get(reverse("admin:provisioning_httpsession_changelist")).status_code == 403
+    listed = superuser_client.get(reverse("admin:provisioning_httpsession_changelist")).content.decode()
+    assert agent.user_name in listed
+    delete = reverse("admin:provisioning_httpsession_delete", args=[session.pk])
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
+    cookie_only = GWSClient()
+    cookie_only.cookies = agent_client.cookies
+    assert cookie_only.get("/api/v2/me").status_code == 401
 
 
 def test_contact_center_admin_sees_only_its_contact_centers_users_in_the_django_admin(admin, agent, foreign_admin):
