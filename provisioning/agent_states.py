@@ -50,14 +50,23 @@ def _plain(operation):
 
 
 # Read for every device rendered (/me, device lists, notifications): compiled once.
-_CUSTOM = PreparedQuery(
+CUSTOM_OPERATIONS = PreparedQuery(
     lambda: Setting.objects.filter(contact_center_id=Param("contact_center", ContactCenter._meta.pk), group=GROUP).values_list("data")
 )
 
 
+def _operations_values(contact_center_id):
+    return {"contact_center": contact_center_id}
+
+
+def operations_read(contact_center_id):
+    """The read operations() makes, for gws_project.api.prepared.read_ahead."""
+    return CUSTOM_OPERATIONS, _operations_values(contact_center_id)
+
+
 def operations(contact_center_id):
     """Every agent-state operation of a contact center, sorted by operationName."""
-    custom = [data for (data,) in _CUSTOM.rows(contact_center=contact_center_id)]
+    custom = [data for (data,) in CUSTOM_OPERATIONS.rows(**_operations_values(contact_center_id))]
     # PostgreSQL's jsonb does not keep key order: put the properties back in the document's.
     custom = [{key: operation[key] for key in PROPERTIES if key in operation} for operation in custom]
     found = [_plain(operation) for operation in SYSTEM_OPERATIONS] + custom

@@ -4,7 +4,7 @@ from django.db.models import F, Max, Min, Prefetch
 from gws_project.api.prepared import Param, PreparedQuery
 from gws_project.api.resources import LinkedUri, Resource, Subresource
 
-from . import filtersets
+from . import agent_states, filtersets
 from .models import Device, User, UserSkill, parse_roles
 
 
@@ -305,6 +305,16 @@ class UserResource(Resource):
             # One read for both (the statistics subresource uses the devices' order).
             user._devices = user._statistics_devices = user_devices(user)
 
+    def reads_ahead(self, user, query):
+        wanted = set(query.subresources)
+        reads = []
+        if "skills" in wanted:
+            reads.append((USER_SKILL_ROWS, {"user": user.pk}))
+        if wanted & {"devices", "statistics"}:
+            # The devices, and the agent-state operations their userState is matched against.
+            reads += [(USER_DEVICE_ROWS, {"user": user.pk}), agent_states.operations_read(user.contact_center_id)]
+        return reads
+
     def prefetch(self, queryset, query):
         # A page of users needs none of these columns; decoding them (a JSON document, two
         # timestamps) was a tenth of a 100-user page's time.
@@ -343,6 +353,14 @@ class MeResource(UserResource):
             prefetch=UserResource.subresources["statistics"].prefetch,
         ),
     }
+
+    def reads_ahead(self, user, query):
+        from voice.resources import active_parties_read
+
+        reads = super().reads_ahead(user, query)
+        if set(query.subresources) & {"calls", "statistics"}:
+            reads.append(active_parties_read(user))
+        return reads
 
 
 def _me_busy_devices(user, ctx):

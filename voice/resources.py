@@ -55,13 +55,18 @@ def _active_parties(user):
 
 
 # Read on every /me?subresources=*: compiled once (gws_project/api/prepared.py).
-_ACTIVE_PARTY_IDS = PreparedQuery(lambda: _active_parties(Param("user", User._meta.pk)).values_list("id", "device_id"))
+ACTIVE_PARTY_IDS = PreparedQuery(lambda: _active_parties(Param("user", User._meta.pk)).values_list("id", "device_id"))
+
+
+def active_parties_read(user):
+    """The read active_party_ids(user) makes, for gws_project.api.prepared.read_ahead."""
+    return ACTIVE_PARTY_IDS, {"user": user.pk}
 
 
 def active_party_ids(user, call_id=None):
     """(party id, device id) of the user's active parties, oldest first."""
     if call_id is None:
-        return _ACTIVE_PARTY_IDS.rows(user=user.pk)
+        return ACTIVE_PARTY_IDS.rows(**active_parties_read(user)[1])
     return list(_active_parties(user).filter(call_id=call_id).values_list("id", "device_id"))
 
 

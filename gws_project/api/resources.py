@@ -106,6 +106,11 @@ class Resource(ABC):
         if related:
             prefetch_related_objects([obj], *related)
 
+    def reads_ahead(self, obj, query):
+        """The prepared reads (``(PreparedQuery, values)``) that prefetching and rendering one
+        object will make, to be run together in one round trip (prepared.read_ahead)."""
+        return []
+
 
 # ---------------------------------------------------------------------------------------------
 # Request parameters

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .errors import InvalidValue, MissingParameter, to_gws_error
+from .prepared import read_ahead
 from .resources import Context, created_body, item_body, list_body, parse_query, read_collection, read_static
 
 OK = {"statusCode": 0}
@@ -48,8 +49,9 @@ class GWSView(APIView):
         query = parse_query(self.request.query_params, self.resource, plural=False)
         if query.fields is None:
             query.fields = "*"
-        self.resource.prefetch_object(obj, query)
-        return Response(item_body(self.resource, obj, query, self.context()))
+        with read_ahead(self.resource.reads_ahead(obj, query)):
+            self.resource.prefetch_object(obj, query)
+            return Response(item_body(self.resource, obj, query, self.context()))
 
     def created_response(self, obj, resource=None):
         return Response(created_body(resource or self.resource, obj, self.context()))

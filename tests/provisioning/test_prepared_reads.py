@@ -4,17 +4,17 @@ import datetime
 import json
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
-from gws_project.api.prepared import Param, PreparedQuery
+from gws_project.api.prepared import Param, PreparedQuery, read_ahead
 from gws_project.api.resources import Resource
-from gws_project.api.sessions import SESSION_DATA
+from gws_project.api.sessions import SESSION_AND_USER
 from provisioning import services, settings_groups
 from provisioning.choices import Role
-from provisioning.models import ContactCenterFeature, User, UserSkill
+from provisioning.models import ContactCenterFeature, HttpSession, User, UserSkill
 from provisioning.resources import UserResource
-from tests.conftest import GWSClient, make_user
+from tests.conftest import GWSClient, basic, make_user
 from voice.agents.models import DeviceAgentState
 
 SKILLS_OF = PreparedQuery(
@@ -64,10 +64,41 @@ def test_objects_refuses_a_query_of_values():
 
 def test_a_datetime_parameter_is_prepared_as_the_orm_prepares_it(db):
     now = timezone.now()
-    Session.objects.create(session_key="k" * 32, session_data="live", expire_date=now + datetime.timedelta(minutes=5))
-    Session.objects.create(session_key="e" * 32, session_data="expired", expire_date=now - datetime.timedelta(seconds=1))
-    assert SESSION_DATA.rows(key="k" * 32, now=now) == [("live",)]
-    assert SESSION_DATA.rows(key="e" * 32, now=now) == []
+    HttpSession.objects.create(session_key="k" * 32, session_data="live", expire_date=now + datetime.timedelta(minutes=5))
+    HttpSession.objects.create(session_key="e" * 32, session_data="expired", expire_date=now - datetime.timedelta(seconds=1))
+    [(data, *user)] = SESSION_AND_USER.rows(key="k" * 32, now=now)
+    assert data == "live" and set(user) == {None}  # nobody logged in: no user row joined
+    assert SESSION_AND_USER.rows(key="e" * 32, now=now) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# read_ahead: several prepared reads in one round trip
+# ---------------------------------------------------------------------------------------------
+
+
+def test_reads_read_ahead_answer_as_they_would_alone_and_once(skilled, django_assert_num_queries):
+    first, second = skilled
+    alone = {user.pk: SKILLS_OF.rows(user=user.pk) for user in skilled}
+    reads = [(SKILLS_OF, {"user": first.pk}), (SKILLS_OF, {"user": second.pk}), (USER_BY_PK, {"pk": second.pk})]
+    together = connection.vendor == "postgresql"
+    with django_assert_num_queries(1 if together else 3):
+        with read_ahead(reads):
+            assert SKILLS_OF.rows(user=second.pk) == alone[second.pk]
+            assert SKILLS_OF.rows(user=first.pk) == alone[first.pk]
+            [loaded] = USER_BY_PK.objects(pk=second.pk)
+    assert loaded == second and loaded.is_active is False
+    # Each answer serves once; a read with other values, or after the block, goes to the database.
+    with django_assert_num_queries(3):  # PostgreSQL: the two read ahead, then each again
+        with read_ahead([(SKILLS_OF, {"user": first.pk}), (SKILLS_OF, {"user": "nobody"})]):
+            assert SKILLS_OF.rows(user=first.pk) == alone[first.pk]
+            assert SKILLS_OF.rows(user=first.pk) == alone[first.pk]
+        assert SKILLS_OF.rows(user="nobody") == []
+
+
+def test_an_empty_answer_read_ahead_is_an_answer(db, django_assert_num_queries):
+    with read_ahead([(SKILLS_OF, {"user": "nobody"}), (SKILLS_OF, {"user": "no one"})]):
+        with django_assert_num_queries(0 if connection.vendor == "postgresql" else 1):
+            assert SKILLS_OF.rows(user="nobody") == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +111,7 @@ def test_the_session_cookie_alone_authenticates_and_an_expired_one_does_not(agen
     cookie_only = GWSClient()
     cookie_only.cookies = client.cookies
     assert cookie_only.get("/api/v2/me").json()["user"]["userName"] == agent.user_name
-    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    HttpSession.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     assert cookie_only.get("/api/v2/me").status_code == 401
 
 
@@ -91,6 +122,36 @@ def test_a_session_of_a_user_disabled_since_login_is_anonymous(admin, agent):
     assert cookie_only.get("/api/v2/me").status_code == 200
     services.update_user(admin, agent, {"enabled": False})
     assert cookie_only.get("/api/v2/me").status_code == 401
+
+
+def test_a_sessions_user_is_read_with_it_as_the_user_is_now(admin, agent):
+    client = GWSClient(agent.user_name)
+    cookie_only = GWSClient()
+    cookie_only.cookies = client.cookies
+    assert HttpSession.objects.get().user_id == agent.pk
+    services.update_user(admin, agent, {"firstName": "Renamed"})
+    assert cookie_only.get("/api/v2/me").json()["user"]["firstName"] == "Renamed"
+
+
+def test_deleting_a_user_ends_its_sessions(admin, admin_client, agent):
+    client = GWSClient(agent.user_name)
+    assert client.get("/api/v2/me").status_code == 200
+    assert admin_client.delete(f"/api/v2/users/{agent.pk}").json()["statusCode"] == 0
+    assert not HttpSession.objects.filter(user_id=agent.pk).exists()
+    cookie_only = GWSClient()
+    cookie_only.cookies = client.cookies
+    assert cookie_only.get("/api/v2/me").status_code == 401
+
+
+def test_logging_in_as_another_user_on_a_session_names_the_new_user(agent, supervisor):
+    client = GWSClient(agent.user_name)
+    as_supervisor = client.get("/api/v2/me", headers={"Authorization": basic(supervisor.user_name)})
+    assert as_supervisor.json()["user"]["userName"] == supervisor.user_name
+    cookie_only = GWSClient()
+    cookie_only.cookies = client.cookies
+    assert cookie_only.get("/api/v2/me").json()["user"]["userName"] == supervisor.user_name
+    # Django's login() replaced the agent's session with a new one.
+    assert list(HttpSession.objects.values_list("user_id", flat=True)) == [supervisor.pk]
 
 
 def test_a_session_of_a_user_whose_password_changed_is_anonymous(admin, agent):
