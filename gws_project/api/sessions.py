@@ -47,6 +47,11 @@ class SessionStore(db.SessionStore):
         session.user_id = data.get(SESSION_KEY)
         return session
 
+    async def acreate_model_instance(self, data):  # CometD's handshake saves sessions this way
+        session = await super().acreate_model_instance(data)
+        session.user_id = data.get(SESSION_KEY)
+        return session
+
     def _get_session_from_db(self):
         rows = SESSION_AND_USER.rows(key=self.session_key, now=timezone.now())
         if not rows:

@@ -251,3 +251,23 @@ def test_a_user_read_alone_with_subresources_is_byte_for_byte_the_prefetch_path(
     prepared = admin_client.get(path).json()
     orm_prefetch()
     assert _bytes(prepared) == _bytes(admin_client.get(path).json())
+
+
+@pytest.mark.parametrize("save", ["save", "asave"])
+def test_a_saved_session_names_its_user_whether_saved_from_sync_or_async_code(agent, save):
+    from asgiref.sync import async_to_sync
+    from django.contrib.auth import SESSION_KEY
+
+    from gws_project.api.sessions import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = agent.pk
+    if save == "asave":
+        async_to_sync(store.asave)()
+    else:
+        store.save()
+    assert HttpSession.objects.get(session_key=store.session_key).user_id == agent.pk
+    assert SessionStore(store.session_key).loaded_user(agent.pk) is None  # nothing read yet
+    loaded = SessionStore(store.session_key)
+    assert loaded[SESSION_KEY] == agent.pk and loaded.loaded_user(agent.pk) == agent
+    assert loaded.loaded_user("someone-else") is None
