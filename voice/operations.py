@@ -10,15 +10,18 @@ comes back asynchronously as an ErrorMessage, as from a T-Server.
 """
 import re
 
+from django.db.models import Q
+
 from gws_project.api.errors import InvalidState, InvalidValue, MissingParameter, NotFound, ServiceUnavailable
+from gws_project.api.prepared import Param, PreparedQuery
 from provisioning import access, features
 from provisioning.choices import ServiceState
-from provisioning.models import Device, VoiceEnvironment
+from provisioning.models import Device, User, VoiceEnvironment
 
 from . import store
 from .backend import SwitchUnreachable, get_backend
-from .models import VoiceParty
-from .switch import CALL_OPERATIONS
+from .models import VoiceCall, VoiceParty
+from .switch import CALL_OPERATIONS, Snapshot
 from .switch.engine import situation
 from .switch.model import ACTIVE_STATES
 from .switch.transitions import SUPERVISOR_CALL_OPERATIONS, allowed
@@ -108,7 +111,7 @@ def parameters(actor, name, body):
             if kind == "dtmf" and not DTMF.match(value):
                 raise InvalidValue("'digits' must be DTMF digits (0-9, * and #)")
             if kind == "call":
-                _own_party(actor, _call_id_of(value))
+                _require_own_call(actor, _call_id_of(value))
         params[key] = value
     return params
 
@@ -118,33 +121,88 @@ def parameters(actor, name, body):
 # ---------------------------------------------------------------------------------------------
 
 
-def _own_party(actor, call_id, include_released=False, device=None):
-    """The actor's party on a call (on any of its devices, or on ``device``), or 6 as if the
-    call did not exist."""
-    parties = VoiceParty.objects.filter(call_id=call_id, device__user=actor, call__contact_center_id=actor.contact_center_id)
-    if device is not None:
-        parties = parties.filter(device=device)
-    if not include_released:
-        parties = parties.filter(state__in=ACTIVE_STATES)
-    party = parties.order_by("-seq").select_related("device", "call").first()
-    if party is None:
+def _require_own_call(actor, call_id):
+    """6, as if the call did not exist, unless the actor has an active party on the call."""
+    parties = VoiceParty.objects.filter(
+        call_id=call_id, device__user=actor, call__contact_center_id=actor.contact_center_id, state__in=ACTIVE_STATES
+    )
+    if not parties.exists():
         raise NotFound(f"Call '{call_id}' does not exist")
-    return party
 
 
-def _require_service(device):
-    state = VoiceEnvironment.objects.filter(pk=device.voice_environment_id).values_list("service_state", flat=True).first()
-    if state != ServiceState.ACTIVE:
+# Every party of a call and every active party of a user's devices, with the columns the API
+# checks: read before every call operation, so compiled once (gws_project/api/prepared.py).
+CALL_AND_OWN_PARTIES = PreparedQuery(
+    lambda: VoiceParty.objects.filter(
+        Q(call_id=Param("call", VoiceCall._meta.pk))
+        | Q(device_id__in=Device.objects.filter(user_id=Param("user", User._meta.pk)).values("pk"), state__in=ACTIVE_STATES)
+    ).values_list(
+        *store.PARTY_COLUMNS, "call__contact_center_id", "call__uuid", "device__voice_environment_id", "device__voice_environment__service_state"
+    )
+)
+
+
+class OwnParty:
+    """The actor's party on a call, with what the API checks before sending an operation on it:
+    the party's situation (the call's parties, its device's other calls), the call's UUID, and
+    its device's voice environment and that environment's service state."""
+
+    def __init__(self, party, situation, call_uuid, environment_id, service_state):
+        self.party, self.situation = party, situation
+        self.call_uuid, self.environment_id, self.service_state = call_uuid, environment_id, service_state
+
+
+def _own_party(actor, call_id, include_released=False, device=None):
+    """The actor's party on a call (on any of its devices, or on ``device``; the latest it
+    joined with), or 6 as if the call did not exist.
+
+    One read: every party of the call and every active party of the actor's devices (a
+    superset of the party's device's other calls), with the call and device columns checked."""
+    parties, own = {}, None
+    for *party_row, contact_center_id, call_uuid, environment_id, service_state in CALL_AND_OWN_PARTIES.rows(call=call_id, user=actor.pk):
+        party_id, saved, owner = store.saved_party(party_row)
+        parties[party_id] = store.to_party(party_id, saved)
+        if (
+            saved["call_id"] == call_id
+            and owner == actor.pk
+            and contact_center_id == actor.contact_center_id
+            and (device is None or saved["device_id"] == str(device.pk))
+            and (include_released or saved["state"] in ACTIVE_STATES)
+            and (own is None or saved["seq"] > parties[own[0]].seq)
+        ):
+            own = (party_id, call_uuid, environment_id, service_state)
+    if own is None:
+        raise NotFound(f"Call '{call_id}' does not exist")
+    party_id, call_uuid, environment_id, service_state = own
+    party = parties[party_id]
+    # The snapshot situation() reads: the call's parties and the party's device's active ones.
+    snapshot = Snapshot(
+        parties=[p for p in parties.values() if p.call_id == call_id or (p.device_id == party.device_id and p.active)]
+    )
+    return OwnParty(snapshot.parties[party_id], situation(snapshot, snapshot.parties[party_id]), call_uuid, environment_id, service_state)
+
+
+def _require_active(service_state):
+    if service_state != ServiceState.ACTIVE:
         raise ServiceUnavailable(UNAVAILABLE)
 
 
+def _require_service(device):
+    _require_active(VoiceEnvironment.objects.filter(pk=device.voice_environment_id).values_list("service_state", flat=True).first())
+
+
 def _submit(device, request):
+    return _send(device.voice_environment_id, request)
+
+
+def _send(environment_id, request):
+    """Hand a request to the switch; an unreachable switch makes the Voice service Inactive."""
     try:
         return get_backend().submit(request)
     except SwitchUnreachable:
         from provisioning.service_states import set_voice_state
 
-        set_voice_state(device.voice_environment, ServiceState.INACTIVE)
+        set_voice_state(VoiceEnvironment.objects.get(pk=environment_id), ServiceState.INACTIVE)
         raise ServiceUnavailable(UNAVAILABLE) from None
 
 
@@ -164,20 +222,19 @@ def call_operation(actor, call_id, body, base_uri, device=None):
     if name in SUPERVISOR_CALL_OPERATIONS:
         features.require(contact_center_id, "api-supervisor-monitoring", operation=name)
     # SetCallDisposition also works on a released call (a user event records it).
-    party = _own_party(actor, call_id, include_released=(name == "SetCallDisposition"), device=device)
+    own = _own_party(actor, call_id, include_released=(name == "SetCallDisposition"), device=device)
     params = parameters(actor, name, body)
-    if name == "SetCallDisposition" and params.get("callUuid") and params["callUuid"] != party.call.uuid:
+    if name == "SetCallDisposition" and params.get("callUuid") and params["callUuid"] != own.call_uuid:
         raise InvalidValue("'callUuid' is not the UUID of this call")
-    snapshot, _ = store.load([call_id], [party.device_id], lock=False)
-    if not allowed(situation(snapshot, snapshot.parties[party.id]), name):
-        raise InvalidState(f"{name} is not possible in the call's current state ({party.state})")
-    _require_service(party.device)
-    return _submit(
-        party.device,
+    if not allowed(own.situation, name):
+        raise InvalidState(f"{name} is not possible in the call's current state ({own.party.state})")
+    _require_active(own.service_state)
+    return _send(
+        own.environment_id,
         {
             "operation": name,
             "contact_center_id": contact_center_id,
-            "device_id": str(party.device_id),
+            "device_id": own.party.device_id,
             "call_id": call_id,
             "params": params,
             "base_uri": base_uri,
@@ -226,7 +283,8 @@ def dial(actor, device_id, body, base_uri):
     """POST /me/devices/{id}/calls: Dial from one of the actor's devices."""
     contact_center_id = access.contact_center_id(actor)
     features.require(contact_center_id, "api-voice")
-    device = access.get_or_404(Device.objects.filter(contact_center_id=contact_center_id, user=actor), device_id, "Device")
+    devices = Device.objects.filter(contact_center_id=contact_center_id, user=actor).select_related("voice_environment")
+    device = access.get_or_404(devices, device_id, "Device")
     name = operation_name(body)
     if name != "Dial":
         raise InvalidValue(f"'{name}' is not an operation on a device's calls (Dial)")
@@ -235,9 +293,9 @@ def dial(actor, device_id, body, base_uri):
     params["userData"] = {**dial_defaults(contact_center_id), **params.get("userData", {})}
     params["own_number"] = device.e164_number
     params["own_network"] = device.telephony_network
-    _require_service(device)
-    return _submit(
-        device,
+    _require_active(device.voice_environment.service_state)
+    return _send(
+        device.voice_environment_id,
         {
             "operation": "Dial",
             "contact_center_id": contact_center_id,

@@ -218,14 +218,14 @@ def execute(request):
     while True:
         try:
             with switch_turn(devices):
-                return _apply(request, contact_center, directory, devices)
+                return _apply(request, contact_center, devices)
         except _OutsideTurn as outside:
             # Nothing was committed: again, holding these lines too (or the whole switch).
             attempt += 1
             devices = (devices | outside.devices) if attempt < LINE_ATTEMPTS else None
 
 
-def _apply(request, contact_center, directory, devices):
+def _apply(request, contact_center, devices):
     """One request inside its turn: raises _OutsideTurn (before anything is saved) when it
     touches a device outside ``devices`` (None: the whole switch's turn, nothing is outside)."""
     call_id, device_id = request.get("call_id") or "", request.get("device_id") or ""
@@ -234,10 +234,11 @@ def _apply(request, contact_center, directory, devices):
         if devices is not None and not touched <= devices:
             raise _OutsideTurn(touched - devices)
 
+    directory = store.DatabaseDirectory(contact_center)  # its lookups are this attempt's
     with transaction.atomic():
         snapshot, rows = store.load([call_id] if call_id else [], [device_id] if device_id else [])
         check(_lines(snapshot))
-        base_uri = request.get("base_uri") or (rows[call_id].base_uri if call_id in rows else "")
+        base_uri = request.get("base_uri") or (rows.calls[call_id].base_uri if call_id in rows.calls else "")
         switch_request = Request(request["operation"], device_id=device_id, call_id=call_id, params=request.get("params") or {})
         now = store.now()
         events = Switch(snapshot, directory, now).handle(switch_request)
@@ -247,7 +248,7 @@ def _apply(request, contact_center, directory, devices):
         store.save(snapshot, rows, contact_center.pk, base_uri)
         for user_event in snapshot.user_events:
             CallUserEvent.objects.create(call_id=user_event.call_id, device_id=user_event.device_id, data=user_event.data)
-        deliver(events, contact_center, base_uri)
+        deliver(events, contact_center, base_uri, owners={**rows.owners, **directory.owners})
         # Queue calls that ended: AfterCallWork (announced after the calls' own messages).
         after_call_work(snapshot, contact_center, base_uri, now)
     _remember_lines(request, contact_center, directory, snapshot, touched, reached)
@@ -255,16 +256,23 @@ def _apply(request, contact_center, directory, devices):
     return {"callId": switch_request.call_id, "timers": timers}
 
 
-def deliver(events, contact_center, base_uri):
-    """Publish the switch's events to the users of the devices they concern (after commit)."""
+def deliver(events, contact_center, base_uri, owners=None):
+    """Publish the switch's events to the users of the devices they concern (after commit).
+    ``owners``: the user ids of devices already read in this transaction (by device id); the
+    others are read here."""
     device_ids = {event.view.device_id if isinstance(event, CallEvent) else event.device_id for event in events}
-    owners = dict(Device.objects.filter(pk__in=[d for d in device_ids if d]).values_list("pk", "user_id"))
-    owners = {str(device): user for device, user in owners.items()}
-    filters = messages.Filters.of(contact_center)
+    owners = {device: user for device, user in (owners or {}).items() if device in device_ids}
+    missing = [device for device in device_ids if device and device not in owners]
+    if missing:
+        # A device of no user has no owner to be told: known now, so not read again.
+        found = {str(device): user for device, user in Device.objects.filter(pk__in=missing).values_list("pk", "user_id")}
+        owners.update({device: found.get(device) for device in missing})
+    filters = None
     for event in events:
         if isinstance(event, CallEvent):
             user_id = owners.get(event.view.device_id)
             if user_id:
+                filters = filters or call_filters(contact_center)
                 data = messages.call_state_change(event.notification_type, event.view, base_uri, filters)
                 publish(user_id, messages.CALLS_CHANNEL, data)
                 push(user_id, data)  # to a mobile session without a CometD client (voice/push.py)
@@ -273,6 +281,19 @@ def deliver(events, contact_center, base_uri):
         elif isinstance(event, ErrorEvent) and owners.get(event.device_id):
             channel, data = messages.error_message(base_uri, event.device_id, event.message, event.call_id)
             publish(owners[event.device_id], channel, data)
+
+
+def call_filters(contact_center):
+    """The contact center's toast-filter and case-filter (messages.Filters) from one read of its
+    voice settings group."""
+    from provisioning import settings_groups
+
+    settings = {setting["name"]: setting for setting in settings_groups.settings_of(contact_center.pk, settings_groups.SYSTEM_GROUPS["voice"])}
+    return messages.Filters(
+        toast=settings.get("toast-filter", {}).get("value"),
+        case=settings.get("case-filter", {}).get("value"),
+        country_code=contact_center.country_code,
+    )
 
 
 def due_timers(now=None):
