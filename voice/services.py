@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from gws_project.api.prepared import Param, PreparedQuery
 from notifications.publish import publish
 from provisioning.models import ContactCenter, Device
 
@@ -208,10 +209,17 @@ def _remember_lines(request, contact_center, directory, snapshot, touched, reach
 # ---------------------------------------------------------------------------------------------
 
 
+# Read by every request: compiled once (gws_project/api/prepared.py).
+CONTACT_CENTER = PreparedQuery(lambda: ContactCenter.objects.filter(pk=Param("id", ContactCenter._meta.pk)))
+
+
 def execute(request):
     """Apply one switch request; returns {"callId": id of the call it concerned or created,
     "timers": whether a party now waits on a timer}."""
-    contact_center = ContactCenter.objects.get(pk=request["contact_center_id"])
+    found = CONTACT_CENTER.objects(id=request["contact_center_id"])
+    if not found:
+        raise ContactCenter.DoesNotExist("ContactCenter matching query does not exist.")  # as .get() says it
+    contact_center = found[0]
     directory = store.DatabaseDirectory(contact_center)
     devices = _expected_lines(request, contact_center, directory) if lines_supported() else None
     attempt = 1
