@@ -50,9 +50,10 @@ from aiocometd_ng.extensions import Extension  # noqa: E402
 from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+
+from gws_project.api.sessions import SessionStore  # noqa: E402 (settings.SESSION_ENGINE)
 
 from notifications.publish import apublish  # noqa: E402
 from provisioning import services as provisioning  # noqa: E402
