@@ -201,6 +201,7 @@ async def call(caller, callee, latencies, counts, gap=0.0):
     await caller.post(f"/me/devices/{caller.device_id}/calls", {"operationName": "Dial", "destination": {"phoneNumber": callee.number}})
     at, data = await caller.wait(lambda d: d.get("messageType") == "CallStateChangeMessage" and d["call"]["state"] == "Dialing")
     latencies.append(at - start)
+    counts["ops"].append((at - start, "Dial", start))
     call_id = data["call"]["id"]
     await callee.wait(state(call_id, "Ringing"))
     for actor, operation, expected in ((callee, "Answer", "Established"), (caller, "Hold", "Held"), (caller, "Retrieve", "Established"), (caller, "Hangup", "Released")):
@@ -210,6 +211,7 @@ async def call(caller, callee, latencies, counts, gap=0.0):
         await actor.post(f"/me/calls/{call_id}", {"operationName": operation})
         at, _ = await actor.wait(state(call_id, expected))
         latencies.append(at - start)
+        counts["ops"].append((at - start, operation, start))
         if operation == "Answer":
             await caller.wait(state(call_id, "Established"))
     await callee.wait(state(call_id, "Released"))
@@ -236,7 +238,7 @@ async def paced_pair(caller, callee, stop_at, latencies, counts, interval, gap, 
 async def phase(agents, mode, args):
     """One load phase on connected agents; the baseline trickle runs beside it."""
     pairs = [(agents[i], agents[i + 1]) for i in range(0, len(agents) - 1, 2)]
-    latencies, counts = [], {"calls": 0, "notifications": 0, "late": 0}
+    latencies, counts = [], {"calls": 0, "notifications": 0, "late": 0, "ops": []}
     rng = random.Random(7)
     started = time.perf_counter()
     if mode == "closed":
@@ -265,6 +267,9 @@ async def phase(agents, mode, args):
         "lost": sum(1 for r in failures if isinstance(r, TimeoutError)),
         "errors": [repr(f) for f in failures if not isinstance(f, TimeoutError)][:3],
         "expected": counts["notifications"],
+        # The slowest operations: (latency, operation, seconds into the phase), to tell a cold
+        # start or a pause from a steady tail.
+        "slowest": [(latency, operation, at - started) for latency, operation, at in sorted(counts["ops"], reverse=True)[:5]],
     }
 
 
@@ -274,6 +279,11 @@ async def run(count, args, urls):
     for chunk in range(0, len(agents), 50):
         await asyncio.gather(*(agent.start() for agent in agents[chunk:chunk + 50]))
     idle = await paced_pings(agents, args.ping_rate * 5, count=max(200, count))
+    # Warm-up, not timed: each pair makes one call, so that the server processes have imported
+    # and compiled what a call needs and opened their database connections (the first calls of
+    # a fresh process took 200-500 ms where later ones take 20: a cold start, not the load).
+    pairs = [(agents[i], agents[i + 1]) for i in range(0, len(agents) - 1, 2)]
+    await asyncio.gather(*(call(a, b, [], {"calls": 0, "notifications": 0, "ops": []}) for a, b in pairs))
     results = []
     for mode in args.modes:
         results.append(await phase(agents, mode, args))
@@ -313,6 +323,7 @@ def report(r, args):
     print(f"    CometD baseline, same load: p50 {r['base_p50']:.1f} ms p99 {r['base_p99']:.1f} ms -> p99 ratio {r['p99'] / r['base_p99']:.1f}x (target <= 5x: "
           f"{'met' if r['p99'] <= 5 * r['base_p99'] else 'NOT met'})")
     print(f"    CometD baseline, idle:      p50 {r['idle_p50']:.1f} ms p99 {r['idle_p99']:.1f} ms -> p99 ratio {r['p99'] / r['idle_p99']:.1f}x")
+    print("    slowest operations: " + ", ".join(f"{operation} {latency * 1000:.0f} ms at {at:.1f} s" for latency, operation, at in r["slowest"]))
     if r["mode"] == "closed" and r["ops_per_s"]:
         print(f"    Little's law: {pairs} in flight / {r['ops_per_s']:.1f} operations/s = {pairs / r['ops_per_s'] * 1000:.0f} ms per operation")
     print(f"    notifications: {r['expected']} call notifications expected, {r['lost']} never came; "
