@@ -178,7 +178,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["gws_project.api.parsers.GWSJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gws_project.api.negotiation.GWSContentNegotiation",
     "EXCEPTION_HANDLER": "gws_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "gws_project.api.schema.GWSAutoSchema",

@@ -7,6 +7,7 @@ translated here too, so no API response ever carries another shape.
 """
 import logging
 
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
@@ -177,6 +178,10 @@ def to_gws_error(exc):
         error = InvalidValue("Only application/json responses are available")
         error.http_status = 406
         return error
+    if isinstance(exc, DataError):
+        # The database refused a value the request carried (PostgreSQL: a NUL character in a
+        # text, "\u0000" in JSON); the statement failed, so nothing of it was stored.
+        return InvalidValue("The request carries a value the server cannot store or look up (such as a NUL character)")
     return None
 
 

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .errors import InvalidValue, MissingParameter, to_gws_error
+from .errors import InvalidValue, MissingParameter, NotFound, to_gws_error
 from .prepared import read_ahead
 from .resources import Context, created_body, item_body, list_body, parse_query, read_collection, read_static
 
@@ -21,6 +21,12 @@ class GWSView(APIView):
     """Base of every GWS API view: the resource it speaks for and the request's context."""
 
     resource = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # An id with a NUL character names nothing (PostgreSQL cannot even look it up).
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise NotFound(f"No resource at {request.path}")
 
     def context(self):
         return Context(self.request)

@@ -161,3 +161,32 @@ def test_body_that_is_not_json_is_refused_with_415(admin_client):
 def test_error_bodies_carry_only_status_code_and_message(db):
     # A request without credentials: the body is exactly statusCode and statusMessage.
     assert_error(GWSClient().get("/api/v2/users"), 401, 20)
+
+
+@pytest.mark.parametrize(
+    "method, path, body, http_status, status_code",
+    [
+        ("get", "/api/v2/users/a%00b", None, 404, 6),
+        ("get", "/api/v2/skills?name=a%00b", None, 400, 10),
+        ("get", "/api/v2/me/calls/a%00b", None, 404, 6),
+        ("post", "/api/v2/me/calls/a%00b", {"operationName": "Hold"}, 404, 6),
+        ("post", "/api/v2/skills", {"name": "Sales\u0000"}, 400, 1),
+        ("post", "/api/v2/settings/agent-states", {"operationName": "Nul", "displayName": "a\u0000", "state": "Ready", "reason": "x"}, 400, 1),
+        ("post", "/api/v2/settings/agent-states", {"operationName": "Nul", "extra": {"key\u0000": 1}}, 400, 1),
+    ],
+)
+def test_a_nul_character_anywhere_is_refused_alike_on_every_database(admin_client, method, path, body, http_status, status_code):
+    """PostgreSQL cannot store NUL in text, SQLite can: the API refuses it before either is asked."""
+    skills = Skill.objects.count()
+    response = admin_client.get(path) if body is None else getattr(admin_client, method)(path, body)
+    assert_error(response, http_status, status_code)
+    assert Skill.objects.count() == skills
+
+
+def test_a_value_the_database_refuses_is_an_invalid_value_not_a_server_error():
+    from django.db import DataError
+
+    from gws_project.api.errors import to_gws_error
+
+    error = to_gws_error(DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+    assert (error.http_status, error.body()["statusCode"]) == (400, 10)
