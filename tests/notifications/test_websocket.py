@@ -136,6 +136,36 @@ def test_held_connect_is_answered_after_the_advised_timeout(agent, cometd_settin
     run(scenario)
 
 
+def test_a_renewed_connect_writes_the_cursor_only_when_missed_messages_go_out(agent, cometd_settings, monkeypatch):
+    from notifications.store import get_store
+
+    store = get_store()
+    advanced = []
+    real_advance = store.advance
+
+    async def advance(client_id, seq):
+        advanced.append(seq)
+        return await real_advance(client_id, seq)
+
+    monkeypatch.setattr(store, "advance", advance)
+
+    async def scenario():
+        async with WebsocketPeer(auth_headers(agent.user_name)) as peer:
+            await peer.start()
+            client_id = peer.client_id
+            [reply] = await peer.exchange([peer.connect_message(id="renewal")], timeout=2)  # held 400 ms
+            assert reply["id"] == "renewal" and advanced == []
+        await notify.apublish(agent.pk, "/v2/me/calls", {"messageType": "CallStateChangeMessage", "n": 1})
+        async with WebsocketPeer(auth_headers(agent.user_name)) as peer:
+            peer.client_id = client_id
+            replies = await peer.exchange([peer.connect_message()])
+            [missed] = replies[:-1]
+            assert advanced == [missed["ext"]["gws"]["sequence"]]
+            assert (await store.load_session(client_id)).seq == missed["ext"]["gws"]["sequence"]
+
+    run(scenario)
+
+
 def test_every_client_of_the_user_gets_the_users_messages_and_no_one_else(agent, supervisor, cometd_settings):
     async def scenario():
         async with WebsocketPeer(auth_headers(agent.user_name)) as first, WebsocketPeer(
