@@ -10,7 +10,6 @@ the client was between connects, or connected to another server process, is lost
 """
 import asyncio
 import logging
-import random
 import secrets
 import time
 import weakref
@@ -177,11 +176,6 @@ async def _connect(message, session, peer):
     # connected, and subscribes); later ones are held until messages arrive or the timeout.
     first = not session.connected
     seconds = 0 if first else bayeux.hold_seconds(message, advice())
-    # A held connect ends at a random point of the timeout's last quarter (a server may answer
-    # a connect at any time): clients that connected together, after a restart or a network
-    # hiccup, would otherwise all renew together every timeout, each time a burst that holds up
-    # everything else (bench/voice_calls.py: 200 ms stalls every 30 s with 500 clients).
-    seconds *= random.uniform(0.75, 1.0)
     session.connected = True
     session.connection_type = peer.transport
     session.expires_at = time.time() + seconds + advice().max_interval / 1000

@@ -181,33 +181,3 @@ def test_group_names_are_safe_for_the_channel_layer(user_id):
         topics.user_group(user_id)
     assert topics.user_group("71b80cf677564a0daf1900d057768a35") == "gws.user.71b80cf677564a0daf1900d057768a35"
 
-
-def test_held_connects_end_within_the_timeouts_last_quarter_at_random(cometd_settings, monkeypatch):
-    """Clients that connected together do not all renew together (clients._connect)."""
-    from types import SimpleNamespace
-
-    from asgiref.sync import async_to_sync
-
-    from notifications import clients
-    from notifications.store import ClientSession, get_store
-
-    drawn = []
-
-    def uniform(low, high):
-        drawn.append((low, high))
-        return low
-
-    monkeypatch.setattr(clients.random, "uniform", uniform)
-    session = ClientSession(client_id="c-jitter", user_id="u-jitter", contact_center_id=None, connected=True)
-    message = {"channel": "/meta/connect", "clientId": "c-jitter", "connectionType": "websocket"}
-
-    async def scenario():
-        await get_store().create_session(session)
-        try:
-            return await clients._connect(message, session.copy(), SimpleNamespace(transport="websocket"))
-        finally:
-            await get_store().remove_session("c-jitter")
-
-    held = async_to_sync(scenario)()
-    assert drawn == [(0.75, 1.0)]
-    assert held.seconds == pytest.approx(0.75 * cometd_settings.COMETD_TIMEOUT_MS / 1000)
