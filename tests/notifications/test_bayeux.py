@@ -180,4 +180,3 @@ def test_group_names_are_safe_for_the_channel_layer(user_id):
     with pytest.raises(ValueError):
         topics.user_group(user_id)
     assert topics.user_group("71b80cf677564a0daf1900d057768a35") == "gws.user.71b80cf677564a0daf1900d057768a35"
-
