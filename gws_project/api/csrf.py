@@ -10,6 +10,8 @@ implements the GWS contract for ``/api/`` paths; the admin and web UI keep Djang
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 
 from .errors import Forbidden, error_response
@@ -30,6 +32,20 @@ def session_token(session, create=False):
         token = str(uuid.uuid4())
         session[SESSION_KEY] = token
     return token
+
+
+@receiver(user_logged_in)
+def _token_at_login(sender, request, user, **kwargs):
+    """The session's token is made as the user logs in, when the session is written anyway.
+
+    Made by a first GET instead, a page's concurrent first requests (its script's reads, the
+    CometD handshake, a second tab) each made a token of their own and the last session write
+    won: the others then sent a token the session no longer had and got 403 (seen in CI).
+    Channels' login (a CometD handshake over WebSocket) passes no request: its first GET makes
+    the token as before."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session_token(session, create=True)
 
 
 def check(request):

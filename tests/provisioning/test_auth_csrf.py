@@ -105,6 +105,28 @@ def test_token_is_tied_to_the_session_and_stays_the_same(admin):
     assert other != first
 
 
+@pytest.mark.parametrize("login", ["form", "basic"])
+def test_the_token_is_made_at_login_so_concurrent_first_reads_agree_on_it(admin, login):
+    """A page's first requests run at once: each reads the session as login left it. They must
+    find the token there, not each make one (the last session write would win, and the others'
+    writes get 403)."""
+    from gws_project.api import csrf
+    from gws_project.api.sessions import SessionStore
+
+    client = Client()
+    if login == "form":
+        assert client.login(user_name=admin.user_name, password=PASSWORD)
+    else:
+        client.get("/api/v2/diagnostics/version", headers={"Authorization": basic(admin.user_name)})
+        client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)})
+    key = client.cookies["JSESSIONID"].value
+    stored = SessionStore(key)[csrf.SESSION_KEY]
+    first, second = SessionStore(key), SessionStore(key)  # two requests' views of the session
+    assert csrf.session_token(first, create=True) == csrf.session_token(second, create=True) == stored
+    assert not first.modified and not second.modified
+    assert client.get("/api/v2/me").headers["X-CSRF-TOKEN"] == stored
+
+
 def test_unauthenticated_get_hands_out_no_token(db):
     response = Client().get("/api/v2/diagnostics/version")
     assert "X-CSRF-TOKEN" not in response.headers
