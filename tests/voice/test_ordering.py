@@ -1,11 +1,12 @@
-"""Per-line turns on PostgreSQL (voice/services.py, "Turns"): requests on different lines run at
-once, requests on the same line one after the other, and every user still receives each of its
-notifications once, numbered without a gap, in the order the changes were made."""
+"""Turns (voice/services.py, "Turns"): requests on different lines run at once on PostgreSQL
+(advisory locks per line), requests on the same line one after the other, the whole switch's
+turn excludes every request (on SQLite it is the only turn), and every user still receives each
+of its notifications once, numbered without a gap, in the order the changes were made."""
 import os
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from notifications.testing import NotificationRecorder
 from provisioning import services as provisioning
@@ -15,10 +16,10 @@ from voice.models import VoiceParty
 
 from .live import HttpClient, free_port, production_env, start_server, start_switch
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="per-line turns are PostgreSQL advisory locks"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+# Lines exist where requests on different lines may run at once: PostgreSQL (advisory locks).
+# On SQLite every request takes the whole switch's turn, which the other tests here cover.
+per_line = pytest.mark.skipif(not services.lines_supported(), reason="per-line turns are PostgreSQL advisory locks")
 
 CALLER = ["Dialing", "Established", "Held", "Established", "Released"]
 CALLEE = ["Ringing", "Established", "Released"]
@@ -51,6 +52,22 @@ class HeldLines:
     def release(self):
         self.cursor.execute("SELECT pg_advisory_unlock_all()")
         self.cursor.connection.close()
+
+
+class HeldSwitch:
+    """The whole switch's turn held by someone else: another database session's advisory lock
+    on PostgreSQL (a request in another process), the process's turn on SQLite."""
+
+    def __init__(self):
+        self.lines = HeldLines(f"SELECT pg_advisory_lock({services.SWITCH_LOCK_KEY})") if services.lines_supported() else None
+        if self.lines is None:
+            services._process_turn.acquire()
+
+    def release(self):
+        if self.lines is None:
+            services._process_turn.release()
+        else:
+            self.lines.release()
 
 
 def in_thread(action):
@@ -86,6 +103,7 @@ def dial(client, device, number):
     return client.post(f"/api/v2/me/devices/{device.pk}/calls", {"operationName": "Dial", "destination": {"phoneNumber": number}})
 
 
+@per_line
 def test_a_request_waits_for_its_lines_while_another_line_goes_on(agents):
     (ann, ann_device, _), (bob, _, bob_number) = agents["ann"], agents["bob"]
     (cid, cid_device, _), (dee, _, dee_number) = agents["cid"], agents["dee"]
@@ -112,7 +130,7 @@ def test_a_request_waits_for_its_lines_while_another_line_goes_on(agents):
 def test_the_whole_switch_turn_excludes_every_line(agents):
     (ann, ann_device, _), (_, _, bob_number) = agents["ann"], agents["bob"]
     client = GWSClient(ann.user_name)
-    held = HeldLines(f"SELECT pg_advisory_lock({services.SWITCH_LOCK_KEY})")  # agent state, DND, sessions
+    held = HeldSwitch()  # as agent state, DND and sessions take it
     try:
         thread, result = in_thread(lambda: dial(client, ann_device, bob_number).status_code)
         thread.join(1.5)
@@ -123,6 +141,7 @@ def test_the_whole_switch_turn_excludes_every_line(agents):
     assert result == {"value": 200}
 
 
+@per_line
 def test_a_device_reached_unexpectedly_is_locked_before_anything_is_committed(agents, admin):
     """bob forwards to dee: ann's Dial is expected to touch bob's line but touches dee's; it is
     rolled back, retried with dee's line, and waits for dee's line like any request on it."""
