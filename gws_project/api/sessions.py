@@ -22,6 +22,8 @@ from provisioning.models import HttpSession, User
 from .prepared import Param, PreparedQuery
 
 _USER_FIELDS = User._meta.concrete_fields
+_USER_ATTNAMES = [field.attname for field in _USER_FIELDS]
+_USER_PK = _USER_FIELDS.index(User._meta.pk)
 
 SESSION_AND_USER = PreparedQuery(
     lambda: HttpSession.objects.filter(
@@ -64,9 +66,9 @@ class SessionStore(db.SessionStore):
 
     def loaded_user(self, user_id):
         """The session's user as read with the session, if that is user_id's; else None."""
-        if self.user_row is None or self.user_row[_USER_FIELDS.index(User._meta.pk)] != user_id:
+        if self.user_row is None or self.user_row[_USER_PK] != user_id:
             return None
-        return User.from_db(SESSION_AND_USER.using, [field.attname for field in _USER_FIELDS], self.user_row)
+        return User.from_db(SESSION_AND_USER.using, _USER_ATTNAMES, self.user_row)
 
 
 def session_user(user_id):
