@@ -1,6 +1,7 @@
 """The live agent board in headless Chromium against daphne (HTTP, CometD and the embedded
 switch in one server): agents change state and make calls through the API, and the supervisor's
 board shows each change within a second, without reloading; supervisor monitoring from the board."""
+import json
 import re
 
 import pytest
@@ -11,7 +12,10 @@ from provisioning.models import ContactCenterFeature
 from tests.conftest import PASSWORD, basic, make_user
 from tests.notifications.conftest import cometd_settings, live_cometd_url  # noqa: F401 - fixtures
 
-from .conftest import LIVE, NARROW, TIMEOUT, board_cell, browser_test, chromium, collect_static_if_changed, log_in, new_page, open_board, screenshot_path
+from .conftest import (
+    LIVE, NARROW, TIMEOUT, WIDE, board_cell, browser_test, chromium, collect_static_if_changed, log_in, new_page, open_board,
+    screenshot_path,
+)
 
 pytestmark = [browser_test, pytest.mark.django_db(transaction=True)]
 expect.set_options(timeout=TIMEOUT)
@@ -279,3 +283,50 @@ def test_board_on_a_phone_by_keyboard_and_for_admins_not_agents(floor, tmp_path)
         expect(agent_page).to_have_url(re.compile(r"/softphone$"))
         agent_page.goto("/board")
         expect(agent_page.get_by_role("alert")).to_contain_text("is for supervisors and contact center admins")
+
+
+def test_a_message_that_comes_while_its_agent_is_read_is_not_lost(floor):
+    """An agent the board has not loaded is read when its first message comes. A later message can
+    come before that read's answer, which may have been read before the later change: the board
+    applies it once the read is done (it used to drop it and show the older state for good)."""
+    ann = floor["ann"]
+    with chromium() as browser:
+        board = new_page(browser, floor["url"], WIDE)
+        frames = []  # the board's CometD messages, as they reach the browser
+        board.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.extend(json.loads(frame))))
+        held = []  # the read of Ann, answered by the server at once but kept from the page
+
+        def hold(route):
+            held.append((route, route.fetch()))
+
+        board.route(re.compile(rf"/api/v2/users/{ann.pk}\b"), hold)
+        log_in(board, floor["admin"].user_name, PASSWORD)
+        board.goto("/board?statistics.channels.voice.state=Ready")
+        expect(board.locator("#board")).to_have_text("No agent matches.")
+
+        desk = Desk(browser, floor["url"], ann)
+        desk.post("/me", {"operationName": "StartContactCenterSession", "channels": ["voice"]})
+        wait_until(board, lambda: held, "the board never read Ann")
+        desk.voice("Ready")
+
+        def ready_message_came():
+            return any(
+                message.get("data", {}).get("userId") == str(ann.pk)
+                and any(device.get("userState", {}).get("state") == "Ready" for device in message["data"].get("devices", []))
+                for message in frames
+            )
+
+        wait_until(board, ready_message_came, "Ann's Ready message never reached the board")
+        route, answer = held[0]
+        assert '"NotReady"' in answer.text()  # read before she went Ready
+        route.fulfill(response=answer)
+        expect(board_cell(board, ann, "state")).to_have_text("Ready", timeout=LIVE)
+        assert board.problems.errors == []
+
+
+def wait_until(page, condition, failure, seconds=5):
+    for _ in range(seconds * 20):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(failure)

@@ -208,11 +208,15 @@ async function agentFor(userId) {
 async function onMessage(message) {
   const data = message.data || {};
   if (message.channel === BOARD) {
-    const known = model.agents.has(data.userId);
+    // This message starts the read of a user the board has not loaded yet?
+    const startsRead = !model.agents.has(data.userId) && !pending.has(data.userId);
     const agent = await agentFor(data.userId);
     if (!agent) return;
-    // A user read just now already shows its devices as they are; its calls only messages tell.
-    if (known || data.messageType === "CallStateChangeMessage") apply(agent, data);
+    // The read this message started shows the user's devices as they are now, this message's
+    // change included. A message that came while the read was under way may be newer than what
+    // it read (the read may have been answered first), so it applies, in order, once the read is
+    // done. Calls only messages tell.
+    if (!startsRead || data.messageType === "CallStateChangeMessage") apply(agent, data);
     renderAgent(agent);
     renderSummary();
   } else if (data.messageType === "DeviceStateChangeMessage") {
