@@ -3,15 +3,20 @@ HTTP long-polling, which runs outside Django's middleware so that a waiting poll
 thread: see notifications/longpolling.py)."""
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gws_project.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from gws_project.handlers import GWSASGIHandler  # noqa: E402
+
+django_asgi_app = GWSASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
+from gws_project.startup import freeze_startup_objects  # noqa: E402
 from notifications.routing import http_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -20,3 +25,5 @@ application = ProtocolTypeRouter(
         "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )
+
+freeze_startup_objects()

@@ -22,6 +22,17 @@ class GWSView(APIView):
 
     resource = None
 
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # Reference cycles that only the garbage collector would free (see
+        # gws_project/handlers.py): dispatch keeps the response on the view, whose
+        # renderer_context holds the view; View.setup binds self.head = self.get; the request's
+        # parser_context holds the view and the request (the body has been parsed by now).
+        del self.response
+        self.__dict__.pop("head", None)
+        self.request.parser_context = None
+        return response
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # An id with a NUL character names nothing (PostgreSQL cannot even look it up).
@@ -63,7 +74,7 @@ class GWSView(APIView):
         return Response(created_body(resource or self.resource, obj, self.context()))
 
 
-class VersionView(APIView):
+class VersionView(GWSView):
     """GET /api/v2/diagnostics/version: the only request that needs no authentication."""
 
     permission_classes = [AllowAny]

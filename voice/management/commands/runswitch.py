@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from provisioning.choices import ServiceState
 from provisioning.models import VoiceEnvironment
 from provisioning.service_states import set_voice_state
+from gws_project.startup import freeze_startup_objects
 from voice.backend import serve
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
         if "InMemory" in backend and not options["allow_memory_layer"]:
             raise CommandError("runswitch needs a shared channel layer: set REDIS_URL")
+        freeze_startup_objects()
         asyncio.run(self.run())
 
     async def run(self):
