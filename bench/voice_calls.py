@@ -32,6 +32,7 @@ import gc
 import asyncio
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -236,6 +237,31 @@ async def paced_pair(caller, callee, stop_at, latencies, counts, interval, gap, 
         due += interval
 
 
+class GCPauses:
+    """The load generator's own garbage collections, timed (gc.callbacks): a collection stops its
+    event loop, so every operation and baseline message in flight looks that much slower."""
+
+    def __init__(self):
+        self.pauses = []  # (start, seconds, generation)
+        self._start = None
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase, info):
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif self._start is not None:
+            self.pauses.append((self._start, time.perf_counter() - self._start, info["generation"]))
+
+    def longest(self, since, until, at_least=0.005, most=3):
+        """The longest pauses over ``at_least`` seconds between two perf_counter times, as
+        (seconds, generation, seconds after ``since``)."""
+        pauses = [(took, generation, start - since) for start, took, generation in self.pauses if since <= start <= until and took >= at_least]
+        return sorted(pauses, reverse=True)[:most], len(pauses)
+
+
+GC_PAUSES = GCPauses()
+
+
 async def phase(agents, mode, args):
     """One load phase on connected agents; the baseline trickle runs beside it."""
     pairs = [(agents[i], agents[i + 1]) for i in range(0, len(agents) - 1, 2)]
@@ -271,6 +297,7 @@ async def phase(agents, mode, args):
         # The slowest operations: (latency, operation, seconds into the phase), to tell a cold
         # start or a pause from a steady tail.
         "slowest": [(latency, operation, at - started) for latency, operation, at in sorted(counts["ops"], reverse=True)[:5]],
+        "gc_pauses": GC_PAUSES.longest(started, started + elapsed),
     }
 
 
@@ -280,9 +307,12 @@ async def run(count, args, urls):
     for chunk in range(0, len(agents), 50):
         await asyncio.gather(*(agent.start() for agent in agents[chunk:chunk + 50]))
     # The load generator's own garbage collector must not stall its event loop (and so the
-    # receipt times it reads) while it holds N clients: what exists now is never collected.
+    # receipt times it reads) while it holds N clients: what exists now is never collected, and
+    # nothing is collected while anything is timed (a young collection of the 500 clients' garbage
+    # took up to 31 ms, at the moment of the slowest operations); it collects between phases.
     gc.collect()
     gc.freeze()
+    gc.disable()
     idle = await paced_pings(agents, args.ping_rate * 5, count=max(200, count))
     # Warm-up, not timed: each pair makes one call, so that the server processes have imported
     # and compiled what a call needs and opened their database connections (the first calls of
@@ -291,8 +321,10 @@ async def run(count, args, urls):
     await asyncio.gather(*(call(a, b, [], {"calls": 0, "notifications": 0, "ops": []}) for a, b in pairs))
     results = []
     for mode in args.modes:
+        gc.collect()
         results.append(await phase(agents, mode, args))
         await asyncio.sleep(1.0)
+    gc.enable()
     await asyncio.sleep(0.5)
     gaps, duplicates = sum(a.gaps for a in agents), sum(a.duplicates for a in agents)
     for agent in agents:
@@ -329,6 +361,9 @@ def report(r, args):
           f"{'met' if r['p99'] <= 5 * r['base_p99'] else 'NOT met'})")
     print(f"    CometD baseline, idle:      p50 {r['idle_p50']:.1f} ms p99 {r['idle_p99']:.1f} ms -> p99 ratio {r['p99'] / r['idle_p99']:.1f}x")
     print("    slowest operations: " + ", ".join(f"{operation} {latency * 1000:.0f} ms at {at:.1f} s" for latency, operation, at in r["slowest"]))
+    pauses, count = r["gc_pauses"]
+    print(f"    load generator's own GC pauses over 5 ms: {count}"
+          + "".join(f", {took * 1000:.0f} ms (generation {generation}) at {at:.1f} s" for took, generation, at in pauses))
     if r["mode"] == "closed" and r["ops_per_s"]:
         print(f"    Little's law: {pairs} in flight / {r['ops_per_s']:.1f} operations/s = {pairs / r['ops_per_s'] * 1000:.0f} ms per operation")
     print(f"    notifications: {r['expected']} call notifications expected, {r['lost']} never came; "
@@ -379,7 +414,8 @@ def main():
         for count in args.agents:
             for result in asyncio.run(run_quietly(count, args, [f"http://127.0.0.1:{port}" for port in ports])):
                 report(result, args)
-            print(f"    (load average now {os.getloadavg()[0]:.1f})")
+            print(f"    (load average now {os.getloadavg()[0]:.1f}; the load generator's peak memory "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     finally:
         for child in children:
             child.terminate()
