@@ -24,11 +24,10 @@ class GWSView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        # Reference cycles that only the garbage collector would free (see
-        # gws_project/handlers.py): dispatch keeps the response on the view, whose
-        # renderer_context holds the view; View.setup binds self.head = self.get; the request's
-        # parser_context holds the view and the request (the body has been parsed by now).
-        del self.response
+        # Reference cycles that only the garbage collector would free and that the handler
+        # (gws_project/handlers.py, which empties the request and the response) cannot reach:
+        # View.setup binds self.head = self.get; the DRF request's parser_context holds the view
+        # and the request (the body has been parsed by now).
         self.__dict__.pop("head", None)
         self.request.parser_context = None
         return response
