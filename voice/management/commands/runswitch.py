@@ -11,10 +11,10 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from gws_project.startup import freeze_startup_objects
 from provisioning.choices import ServiceState
 from provisioning.models import VoiceEnvironment
 from provisioning.service_states import set_voice_state
-from gws_project.startup import freeze_startup_objects
 from voice.backend import serve
 
 
