@@ -11,7 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, get_authorization_header
 
 from .prepared import Param, PreparedQuery
-from .sessions import session_user
+from .sessions import request_user, session_user
 
 # Session key holding a keyed digest of the last Authorization header verified in this session.
 BASIC_FINGERPRINT_KEY = "gws_basic_fingerprint"
@@ -63,10 +63,9 @@ class GWSBasicAuthentication(BasicAuthentication):
             return None
         django_request = request._request
         fingerprint = _fingerprint(header)
-        session_user = getattr(django_request, "user", None)
+        session_user = request_user(django_request)
         if (
-            session_user is not None
-            and session_user.is_authenticated
+            session_user.is_authenticated
             and session_user.is_active
             and django_request.session.get(BASIC_FINGERPRINT_KEY) == fingerprint
         ):
@@ -79,6 +78,14 @@ class GWSBasicAuthentication(BasicAuthentication):
 
 class GWSSessionAuthentication(SessionAuthentication):
     """The session cookie alone; CSRF is checked by GWSCsrfMiddleware, the GWS way."""
+
+    def authenticate(self, request):
+        # DRF's takes request._request.user, the lazy proxy that every later ``request.user.x``
+        # would go through (dozens of times a request); the user it stands for is handed instead.
+        user = request_user(request._request)
+        if not user.is_active:
+            return None
+        return user, None
 
     def enforce_csrf(self, request):
         return None

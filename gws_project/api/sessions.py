@@ -87,6 +87,12 @@ def _get_user(request):
         _LOOKING_UP.reset(token)
 
 
+def request_user(request):
+    """The request's session user itself rather than the lazy ``request.user`` that stands for it
+    (read once per request, as Django's lazy object reads it)."""
+    return _get_user(request)
+
+
 class GWSAuthenticationMiddleware(AuthenticationMiddleware):
     """Django's AuthenticationMiddleware; while it looks up the session's user, the session store
     that read that user with the session is at hand for GWSModelBackend.get_user."""

@@ -195,3 +195,34 @@ def test_same_basic_header_on_its_session_skips_the_password_check_and_the_sessi
     # then the password was checked once, and the session was neither written nor rotated
     assert response.status_code == 200 and checks == [1]
     assert "JSESSIONID" not in response.cookies
+
+
+@pytest.mark.parametrize("with_basic", [True, False], ids=["basic on its session", "cookie alone"])
+def test_views_get_the_user_itself_not_the_lazy_proxy(admin, monkeypatch, with_basic):
+    # given a session opened with Basic
+    from django.utils.functional import LazyObject
+
+    from provisioning.api.views import MeView
+
+    seen = []
+    original = MeView.get
+    monkeypatch.setattr(MeView, "get", lambda self, request: seen.append((request.user, request._request.user)) or original(self, request))
+    client = Client()
+    assert client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)}).status_code == 200
+    # when a later request comes on that session, with the same Basic header or the cookie alone
+    headers = {"Authorization": basic(admin.user_name)} if with_basic else {}
+    assert client.get("/api/v2/me", headers=headers).status_code == 200
+    # then the view's user is the User itself (every request.user.x through Django's lazy proxy
+    # cost dozens of indirections a request), for DRF and for Django alike
+    user, django_user = seen[-1]
+    assert type(user) is User and user.pk == admin.pk
+    assert django_user is user and not isinstance(django_user, LazyObject)
+
+
+def test_a_session_whose_user_was_disabled_is_refused_with_the_cookie_alone(admin):
+    client = Client()
+    assert client.get("/api/v2/me", headers={"Authorization": basic(admin.user_name)}).status_code == 200
+    admin.is_active = False
+    admin.save()
+    response = client.get("/api/v2/me")
+    assert_error(response, 401, 20)
