@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
         "gws_project.api.authentication.GWSSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["gws_project.api.renderers.GWSJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["gws_project.api.parsers.GWSJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gws_project.api.negotiation.GWSContentNegotiation",
     "EXCEPTION_HANDLER": "gws_project.api.errors.exception_handler",
