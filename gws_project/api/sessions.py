@@ -79,18 +79,14 @@ def session_user(user_id):
     return None
 
 
-def _get_user(request):
+def request_user(request):
+    """The request's session user itself, read once per request (as Django's lazy ``request.user``
+    reads it; views get this object rather than that proxy)."""
     token = _LOOKING_UP.set(request.session)
     try:
         return get_user(request)
     finally:
         _LOOKING_UP.reset(token)
-
-
-def request_user(request):
-    """The request's session user itself rather than the lazy ``request.user`` that stands for it
-    (read once per request, as Django's lazy object reads it)."""
-    return _get_user(request)
 
 
 class GWSAuthenticationMiddleware(AuthenticationMiddleware):
@@ -99,4 +95,4 @@ class GWSAuthenticationMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _get_user(request))
+        request.user = SimpleLazyObject(lambda: request_user(request))
