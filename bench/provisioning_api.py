@@ -11,9 +11,10 @@ asyncio/aiohttp load generator over loopback. It measures requests/s of
 against a plain Django ``JsonResponse`` view served by the same server in the same run
 (``/bench/plain``, mounted only by bench/provisioning_settings.py), and prints the ratios.
 Clients behave like GWS clients: Basic on every request plus the JSESSIONID cookie it opened.
-Targets (issue 2): list >= 0.3, /me >= 0.5.
+daphne runs pinned to the last CPU, as production runs one pinned process per CPU, and the load
+generator on the others (``--no-pin``: both on every CPU). Targets (issue 2): list >= 0.3, /me >= 0.5.
 
-    .venv/bin/python bench/provisioning_api.py [--users 10000] [--seconds 5] [--rounds 2] [--concurrency 8]
+    .venv/bin/python bench/provisioning_api.py [--users 10000] [--seconds 2] [--rounds 5] [--concurrency 8] [--reuse-database] [--no-pin]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME REDIS_URL=redis://127.0.0.1:6379/N ...
 """
 import argparse
@@ -118,11 +119,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(env):
+def start_server(env, cpu=None):
+    """daphne on a free port; with ``cpu``, pinned to that CPU, as production runs one server
+    process per CPU (README.md, "Production")."""
     port = free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "gws_project.asgi:application"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu})),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -207,6 +211,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="rounds of (baseline, list, /me), interleaved; medians reported")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (each its own session)")
     parser.add_argument("--reuse-database", action="store_true", help="keep the database of a previous run")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="leave daphne on every CPU instead of pinning it to the last one (the load generator to the others)")
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gws_bench")
@@ -223,7 +229,13 @@ def main():
     else:  # the code may have new migrations since the database was filled
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
-    process, base = start_server(env)
+    cpus = sorted(os.sched_getaffinity(0))
+    server_cpu = None if args.no_pin or len(cpus) < 2 else cpus[-1]
+    process, base = start_server(env, server_cpu)
+    if server_cpu is not None:  # the load generator keeps off the server's CPU
+        os.sched_setaffinity(0, set(cpus[:-1]))
+    print(f"daphne pinned to CPU {server_cpu}, the load generator to {cpus[:-1]}" if server_cpu is not None
+          else "daphne and the load generator on every CPU (--no-pin)")
     print(f"load average before the load: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
     print(f"daphne on {base} (REDIS_URL={env['REDIS_URL']}); {args.rounds} rounds x {args.seconds:g} s per endpoint, "
           f"{args.concurrency} concurrent clients", flush=True)
