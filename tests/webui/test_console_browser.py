@@ -322,3 +322,38 @@ def test_a_page_whose_session_ended_goes_back_to_the_login_form(live_server, adm
         log_in(page, admin.user_name, PASSWORD)  # (from /login: the start page, the agent board)
         page.goto("/console/users")
         expect(page.locator("#users-table")).to_contain_text(agent.user_name)
+
+
+def test_the_user_page_actions_wait_for_the_user(live_server, admin, agent):
+    """Disable and Delete act on the user the page reads: until it has come they are disabled (a
+    click before it came failed in the page's script and did nothing, seen in CI)."""
+    with chromium() as browser:
+        page = new_page(browser, live_server.url)
+        log_in(page, admin.user_name, PASSWORD)
+        held = []  # the page's first read of the user, kept from it
+
+        def hold_the_first(route):
+            if held:
+                route.continue_()
+            else:
+                held.append(route)
+
+        page.route(re.compile(rf"/api/v2/users/{agent.pk}(\?|$)"), hold_the_first)
+        page.goto(f"/console/users/{agent.pk}")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the page never read the user"
+        disable = page.get_by_role("button", name="Disable user")
+        expect(disable).to_be_disabled()
+        expect(page.get_by_role("button", name="Delete user")).to_be_disabled()
+
+        held[0].continue_()
+        expect(disable).to_be_enabled()
+        expect(page.get_by_role("button", name="Delete user")).to_be_enabled()
+        disable.click()
+        expect(page.get_by_role("button", name="Enable user")).to_be_visible()
+        assert page.problems.errors == []
+    agent.refresh_from_db()
+    assert agent.is_active is False

@@ -7,6 +7,7 @@ const userId = document.getElementById("main").dataset.userId;
 const base = `/users/${encodeURIComponent(userId)}`;
 const profile = document.getElementById("profile-form");
 const toggle = document.getElementById("toggle-enabled");
+const deleteButton = document.getElementById("delete-user");
 const statusArea = document.getElementById("status-area");
 const deviceArea = document.getElementById("device-area");
 const skillArea = document.getElementById("skill-area");
@@ -28,6 +29,9 @@ async function loadUser() {
     ? "This user can log in."
     : "This user is disabled and cannot log in.";
   toggle.textContent = user.enabled ? "Disable user" : "Enable user";
+  // Both act on the user read here: they wait for it (a click before it came did nothing).
+  toggle.disabled = false;
+  deleteButton.disabled = false;
 }
 
 // --- devices ---------------------------------------------------------------------------------
@@ -155,7 +159,7 @@ onSubmit(document.getElementById("password-form"), async (form) => {
   return "Password reset.";
 }, {reset: true});
 
-document.getElementById("delete-user").addEventListener("click", () => {
+deleteButton.addEventListener("click", () => {
   if (!window.confirm(`Delete ${user.userName}? Their devices stay, unassigned.`)) return;
   act(alertOf(document.getElementById("delete-area")), async () => {
     await api.del(base);
