@@ -124,6 +124,38 @@ class PreparedQuery:
         return [model.from_db(self.using, attnames, row) for row in self._execute(connection, compiled, values)]
 
 
+def batch(connection, reads, mogrify):
+    """The SQL of several prepared reads as one multi-statement request, and their compiled
+    queries (for ``batch_answers``). ``mogrify(sql, params)`` binds the values client side, as
+    psycopg's ``ClientCursor.mogrify`` does (and Django's compose_sql with it)."""
+    compiled = [query._compile(connection) for query, _ in reads]
+    statements = [
+        mogrify(compiled_query[0], query._arguments(connection, compiled_query, values))
+        for (query, values), compiled_query in zip(reads, compiled)
+    ]
+    return ";\n".join(statements), compiled
+
+
+def batch_answers(connection, reads, compiled, results):
+    """Each read's rows (``results``: one list of rows per statement of ``batch``), converted, by
+    (query, values): what ``answering`` takes."""
+    return {
+        (query, _key(values)): query._convert(connection, compiled_query, rows)
+        for (query, values), compiled_query, rows in zip(reads, compiled, results)
+    }
+
+
+@contextmanager
+def answering(answers):
+    """Inside the block, a prepared query asked with the values of one of ``answers`` takes those
+    rows (once) instead of going to the database."""
+    token = _READ_AHEAD.set(answers)
+    try:
+        yield
+    finally:
+        _READ_AHEAD.reset(token)
+
+
 @contextmanager
 def read_ahead(reads, using=DEFAULT_DB_ALIAS):
     """Run prepared queries that the block is about to run, all in one round trip to the database.
@@ -145,24 +177,12 @@ def read_ahead(reads, using=DEFAULT_DB_ALIAS):
         return
     from psycopg import ClientCursor  # what Django's compose_sql binds with, made once here
 
-    compiled = [query._compile(connection) for query, _ in reads]
     results = []
     with connection.cursor() as cursor:
-        mogrify = ClientCursor(cursor.connection).mogrify
-        statements = [
-            mogrify(compiled_query[0], query._arguments(connection, compiled_query, values))
-            for (query, values), compiled_query in zip(reads, compiled)
-        ]
-        cursor.execute(";\n".join(statements))
+        sql, compiled = batch(connection, reads, ClientCursor(cursor.connection).mogrify)
+        cursor.execute(sql)
         results.append(cursor.fetchall())
         while cursor.nextset():
             results.append(cursor.fetchall())
-    answers = {
-        (query, _key(values)): query._convert(connection, compiled_query, rows)
-        for (query, values), compiled_query, rows in zip(reads, compiled, results)
-    }
-    token = _READ_AHEAD.set(answers)
-    try:
+    with answering(batch_answers(connection, reads, compiled, results)):
         yield
-    finally:
-        _READ_AHEAD.reset(token)

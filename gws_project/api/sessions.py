@@ -68,7 +68,12 @@ class SessionStore(db.SessionStore):
         """The session's user as read with the session, if that is user_id's; else None."""
         if self.user_row is None or self.user_row[_USER_PK] != user_id:
             return None
-        return User.from_db(SESSION_AND_USER.using, _USER_ATTNAMES, self.user_row)
+        return user_from_row(self.user_row)
+
+
+def user_from_row(values):
+    """The User of the user columns of a SESSION_AND_USER row (after session_data)."""
+    return User.from_db(SESSION_AND_USER.using, _USER_ATTNAMES, values)
 
 
 def session_user(user_id):
