@@ -18,10 +18,13 @@ from django.urls import re_path  # noqa: E402
 
 from gws_project.startup import freeze_startup_objects  # noqa: E402
 from notifications.routing import http_urlpatterns, websocket_urlpatterns  # noqa: E402
+from provisioning.api.event_loop_me import EventLoopMe  # noqa: E402
 
+event_loop_me = EventLoopMe(django_asgi_app)
 application = ProtocolTypeRouter(
     {
-        "http": URLRouter([*http_urlpatterns, re_path(r"", django_asgi_app)]),
+        # GET /api/v2/me is answered on the event loop when it can (provisioning/api/event_loop_me.py).
+        "http": URLRouter([*http_urlpatterns, re_path(r"", event_loop_me)]),
         "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

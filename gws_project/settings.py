@@ -129,6 +129,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
         "max_size": int(os.environ.get("GWS_DB_POOL_SIZE", "10")),
     }
 
+# The asynchronous PostgreSQL connections of each server process's event loop, for the reads
+# answered there (provisioning/api/event_loop_me.py): at most this many.
+GWS_EVENT_LOOP_POOL_SIZE = int(os.environ.get("GWS_EVENT_LOOP_POOL_SIZE", "10"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -1,6 +1,7 @@
 """Shared fixtures, named for roles: admin, agent, supervisor, and a foreign contact center."""
 import base64
 import json
+import sys
 
 import pytest
 from django.test import Client
@@ -113,3 +114,14 @@ def assert_error(response, http_status, status_code):
     assert body["statusCode"] == status_code, body
     assert set(body) == {"statusCode", "statusMessage"}, body
     assert body["statusMessage"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _event_loop_connections_closed(django_db_setup):
+    """Servers that this test session ran in its own threads (tests/notifications/live.py) answer
+    GET /api/v2/me over pools of asynchronous connections (provisioning/api/event_loop_me.py):
+    closed at the end, before the test database is dropped (it cannot be while they are open)."""
+    yield
+    asgi = sys.modules.get("gws_project.asgi")
+    if asgi is not None:
+        asgi.event_loop_me.close()
