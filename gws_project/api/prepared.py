@@ -186,3 +186,33 @@ def read_ahead(reads, using=DEFAULT_DB_ALIAS):
             results.append(cursor.fetchall())
     with answering(batch_answers(connection, reads, compiled, results)):
         yield
+
+
+def count_and_rows(queryset, start, end):
+    """``(queryset.count(), list(queryset[start:end]))`` for a ``values_list(..., named=True)``
+    queryset, in one round trip on PostgreSQL: a page of a collection and its ``totalCount``. The
+    count is the ORM's own subquery form, ``SELECT COUNT(*) FROM (<the query>)``; the rows are
+    converted by the query's compiler and named as the ORM names them. None on other databases,
+    or for a query that selects nothing (the ORM answers those without a query)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or not queryset._fields:
+        return None
+    from django.core.exceptions import EmptyResultSet
+    from django.db.models.utils import create_namedtuple_class
+    from psycopg import ClientCursor
+
+    page = queryset[start:end]
+    compiler = page.query.get_compiler(connection=connection)
+    try:
+        count_sql, count_params = queryset.order_by().query.get_compiler(connection=connection).as_sql()
+        page_sql, page_params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    with connection.cursor() as cursor:
+        mogrify = ClientCursor(cursor.connection).mogrify
+        cursor.execute(f"SELECT COUNT(*) FROM ({mogrify(count_sql, count_params)}) AS counted;\n{mogrify(page_sql, page_params)}")
+        total = cursor.fetchone()[0]
+        cursor.nextset()
+        fetched = cursor.fetchall()
+    named = create_namedtuple_class(*queryset._fields)
+    return total, [tuple.__new__(named, row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, prefetch_related_objects
 
 from .errors import InvalidValue
+from .prepared import count_and_rows
 
 MAX_LIMIT = 500
 ASCENDING, DESCENDING = "Ascending", "Descending"
@@ -258,8 +259,11 @@ def read_collection(resource, queryset, query):
     elif query.wants_objects:
         queryset = resource.prefetch(queryset, query)
     if query.paginated:
-        total = queryset.count()
         end = query.offset + (query.limit or MAX_LIMIT)
+        counted = count_and_rows(queryset, query.offset, end) if rows else None
+        if counted is not None:  # PostgreSQL: the total and the page in one round trip
+            return Page(counted[1], total=counted[0])
+        total = queryset.count()
         return Page(list(queryset[query.offset:end]), total=total)
     objects = list(queryset[: MAX_LIMIT + 1])
     partial = len(objects) > MAX_LIMIT

@@ -271,3 +271,47 @@ def test_a_saved_session_names_its_user_whether_saved_from_sync_or_async_code(ag
     loaded = SessionStore(store.session_key)
     assert loaded[SESSION_KEY] == agent.pk and loaded.loaded_user(agent.pk) == agent
     assert loaded.loaded_user("someone-else") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# count_and_rows: a page and its totalCount in one round trip
+# ---------------------------------------------------------------------------------------------
+
+ROW_FIELDS = UserResource.row_fields
+
+
+@pytest.mark.parametrize(
+    "shape, start, end",
+    [
+        (lambda users: users.order_by("last_name", "pk"), 0, 100),
+        (lambda users: users.order_by("-user_name", "pk"), 1, 3),
+        (lambda users: users.filter(user_skills__skill__name="Support").order_by("user_name"), 0, 10),
+        (lambda users: users.filter(is_active=True).order_by("pk"), 50, 60),  # past the end
+    ],
+    ids=["sorted", "descending, offset", "joined filter", "past the end"],
+)
+def test_count_and_rows_answers_what_count_and_a_slice_answer(admin, skilled, shape, start, end):
+    from gws_project.api.prepared import count_and_rows
+
+    queryset = shape(User.objects.filter(contact_center=admin.contact_center)).values_list(*ROW_FIELDS, named=True)
+    expected = (queryset.count(), list(queryset[start:end]))
+    counted = count_and_rows(queryset, start, end)
+    if connection.vendor != "postgresql":
+        assert counted is None  # the ORM's two queries
+        return
+    assert counted == expected and [row._fields for row in counted[1]] == [row._fields for row in expected[1]]
+
+
+def test_count_and_rows_leaves_a_query_that_selects_nothing_to_the_orm(admin):
+    from gws_project.api.prepared import count_and_rows
+
+    assert count_and_rows(User.objects.filter(pk__in=[]).values_list(*ROW_FIELDS, named=True), 0, 10) is None
+
+
+def test_a_page_of_users_and_its_total_cost_one_round_trip_on_postgresql(admin, skilled, django_assert_num_queries):
+    client = GWSClient(admin.user_name)
+    client.get("/api/v2/me")  # the session
+    # the session and its user, then the total and the page (two on other databases)
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+        body = client.get("/api/v2/users?fields=*&limit=2&sortBy=lastName").json()
+    assert body["totalCount"] == 3 and len(body["users"]) == 2
