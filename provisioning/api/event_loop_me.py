@@ -101,9 +101,8 @@ class EventLoopMe:
 
     def _serves(self, scope):
         if self._enabled is None:
-            self._connection = connections[DEFAULT_DB_ALIAS]
             self._enabled = (
-                self._connection.vendor == "postgresql"
+                settings.DATABASES[DEFAULT_DB_ALIAS]["ENGINE"] == "django.db.backends.postgresql"
                 # Settings under which Django's middleware would answer otherwise or save the session.
                 and not (settings.SESSION_SAVE_EVERY_REQUEST or settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS)
             )
@@ -129,6 +128,10 @@ class EventLoopMe:
             return None
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None
+        if self._connection is None:
+            # Made, not looked up: ``connections[alias]`` would also keep it in this request's
+            # context, to become garbage when the context goes.
+            self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
         connection = self._connection
         # Every request is a task with a context of its own, in which the ORM would make a new
         # connection object (a reference cycle, left to the garbage collector) the first time the

@@ -18,11 +18,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous reads need PostgreSQL (psycopg)")
 
 
+# Django's handlers, one for the whole module: a handler keeps its request threads (and their
+# connection objects) until it is collected, which would leave garbage for later tests to find.
+DJANGO = GWSASGIHandler()
+REFERENCE = GWSASGIHandler()
+
+
 class Recording:
     """Django's handler, counting the requests handed to it."""
 
     def __init__(self):
-        self.handler = GWSASGIHandler()
+        self.handler = DJANGO
         self.calls = 0
 
     async def __call__(self, scope, receive, send):
@@ -80,7 +86,7 @@ def run(scenario):
     """Run ``scenario(fast, django)`` on one event loop, closing the loop's connections after."""
     fast_django = Recording()
     fast = EventLoopMe(fast_django)
-    reference = GWSASGIHandler()
+    reference = REFERENCE
 
     async def main():
         try:
