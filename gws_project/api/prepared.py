@@ -18,8 +18,10 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression
+from django.db.models.utils import create_namedtuple_class
 
 
 # The rows read ahead by read_ahead(), by (query, values), while its block runs.
@@ -109,6 +111,15 @@ class PreparedQuery:
             rows = cursor.fetchall()
         return self._convert(connection, compiled, rows)
 
+    def statement(self, connection, values):
+        """The SQL and its arguments for these values, to run elsewhere (another driver, a batch)."""
+        compiled = self._compile(connection)
+        return compiled[0], self._arguments(connection, compiled, values)
+
+    def convert(self, connection, rows):
+        """Rows read with ``statement``, converted as ``rows()`` converts them."""
+        return self._convert(connection, self._compile(connection), rows)
+
     def rows(self, **values):
         """The rows, each a tuple of the selected values (converted as the ORM converts them)."""
         connection = connections[self.using]
@@ -125,24 +136,30 @@ class PreparedQuery:
 
 
 def batch(connection, reads, mogrify):
-    """The SQL of several prepared reads as one multi-statement request, and their compiled
-    queries (for ``batch_answers``). ``mogrify(sql, params)`` binds the values client side, as
-    psycopg's ``ClientCursor.mogrify`` does (and Django's compose_sql with it)."""
-    compiled = [query._compile(connection) for query, _ in reads]
-    statements = [
-        mogrify(compiled_query[0], query._arguments(connection, compiled_query, values))
-        for (query, values), compiled_query in zip(reads, compiled)
-    ]
-    return ";\n".join(statements), compiled
+    """The statements of several prepared reads, to send as one multi-statement request.
+    ``mogrify(sql, params)`` binds the values client side, as psycopg's ``ClientCursor.mogrify``
+    does (and Django's compose_sql with it)."""
+    return [mogrify(*query.statement(connection, values)) for query, values in reads]
 
 
-def batch_answers(connection, reads, compiled, results):
+def batch_answers(connection, reads, results):
     """Each read's rows (``results``: one list of rows per statement of ``batch``), converted, by
     (query, values): what ``answering`` takes."""
-    return {
-        (query, _key(values)): query._convert(connection, compiled_query, rows)
-        for (query, values), compiled_query, rows in zip(reads, compiled, results)
-    }
+    return {(query, _key(values)): query.convert(connection, rows) for (query, values), rows in zip(reads, results)}
+
+
+def round_trip(connection, statements):
+    """Run the statements that ``statements(mogrify)`` makes as one request on a PostgreSQL
+    connection of Django's: each statement's rows."""
+    from psycopg import ClientCursor  # what Django's compose_sql binds with
+
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements(ClientCursor(cursor.connection).mogrify)))
+        results.append(cursor.fetchall())
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
 
 
 @contextmanager
@@ -175,16 +192,8 @@ def read_ahead(reads, using=DEFAULT_DB_ALIAS):
     if connection.vendor != "postgresql" or len(reads) < 2:
         yield
         return
-    from psycopg import ClientCursor  # what Django's compose_sql binds with, made once here
-
-    results = []
-    with connection.cursor() as cursor:
-        sql, compiled = batch(connection, reads, ClientCursor(cursor.connection).mogrify)
-        cursor.execute(sql)
-        results.append(cursor.fetchall())
-        while cursor.nextset():
-            results.append(cursor.fetchall())
-    with answering(batch_answers(connection, reads, compiled, results)):
+    results = round_trip(connection, lambda mogrify: batch(connection, reads, mogrify))
+    with answering(batch_answers(connection, reads, results)):
         yield
 
 
@@ -197,10 +206,6 @@ def count_and_rows(queryset, start, end):
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or not queryset._fields:
         return None
-    from django.core.exceptions import EmptyResultSet
-    from django.db.models.utils import create_namedtuple_class
-    from psycopg import ClientCursor
-
     page = queryset[start:end]
     compiler = page.query.get_compiler(connection=connection)
     try:
@@ -208,11 +213,9 @@ def count_and_rows(queryset, start, end):
         page_sql, page_params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    with connection.cursor() as cursor:
-        mogrify = ClientCursor(cursor.connection).mogrify
-        cursor.execute(f"SELECT COUNT(*) FROM ({mogrify(count_sql, count_params)}) AS counted;\n{mogrify(page_sql, page_params)}")
-        total = cursor.fetchone()[0]
-        cursor.nextset()
-        fetched = cursor.fetchall()
+    [(total,)], fetched = round_trip(
+        connection,
+        lambda mogrify: [f"SELECT COUNT(*) FROM ({mogrify(count_sql, count_params)}) AS counted", mogrify(page_sql, page_params)],
+    )
     named = create_namedtuple_class(*queryset._fields)
     return total, [tuple.__new__(named, row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]

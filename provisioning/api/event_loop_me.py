@@ -84,11 +84,13 @@ class EventLoopMe:
         # The project's database connection, for its SQL, converters and settings only (no I/O is
         # made through it here); taken once, as every new context would make a new one.
         self._connection = None
+        self._middleware = None  # the response middleware whose functions give the headers
 
     async def __call__(self, scope, receive, send):
-        if self._serves(scope):
+        headers = self._served_headers(scope)
+        if headers is not None:
             try:
-                response = await self._answer(scope)
+                response = await self._answer(scope, headers)
             except (GWSError, DisallowedHost, SynchronousOnlyOperation, UnicodeDecodeError):
                 response = None  # Django answers, with its errors and its own reads
             except Exception:  # noqa: BLE001 - nothing is sent yet: Django answers, and it is told
@@ -99,7 +101,8 @@ class EventLoopMe:
                 return
         await self.django(scope, receive, send)
 
-    def _serves(self, scope):
+    def _served_headers(self, scope):
+        """The request's headers if it is one to answer here, else None."""
         if self._enabled is None:
             self._enabled = (
                 settings.DATABASES[DEFAULT_DB_ALIAS]["ENGINE"] == "django.db.backends.postgresql"
@@ -107,18 +110,16 @@ class EventLoopMe:
                 and not (settings.SESSION_SAVE_EVERY_REQUEST or settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS)
             )
         if not (self._enabled and scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH):
-            return False
-        names = [name for name, _ in scope["headers"]]
-        if len(names) != len(set(names)) or b"origin" in names:  # CORS is Django's (corsheaders)
-            return False
+            return None
         headers = dict(scope["headers"])
-        return headers.get(b"accept") in _JSON_ACCEPT and b"cookie" in headers
+        if len(headers) != len(scope["headers"]) or b"origin" in headers:  # CORS is Django's (corsheaders)
+            return None
+        return headers if headers.get(b"accept") in _JSON_ACCEPT and b"cookie" in headers else None
 
     # -- the read ------------------------------------------------------------------------------
 
-    async def _answer(self, scope):
+    async def _answer(self, scope, headers):
         """The response to send, or None when Django is to answer."""
-        headers = dict(scope["headers"])
         session_key = parse_cookie(headers[b"cookie"].decode("latin-1")).get(settings.SESSION_COOKIE_NAME)
         if not session_key:
             return None
@@ -140,9 +141,8 @@ class EventLoopMe:
         pool = await self._pool(connection)
         async with pool.connection() as database:
             cursor = database.cursor()
-            compiled = SESSION_AND_USER._compile(connection)
-            await cursor.execute(compiled[0], SESSION_AND_USER._arguments(connection, compiled, {"key": session_key, "now": timezone.now()}))
-            rows = SESSION_AND_USER._convert(connection, compiled, await cursor.fetchall())
+            await cursor.execute(*SESSION_AND_USER.statement(connection, {"key": session_key, "now": timezone.now()}))
+            rows = SESSION_AND_USER.convert(connection, await cursor.fetchall())
             if not rows:
                 return None  # no such session, or expired
             session_data, *user_values = rows[0]
@@ -162,16 +162,15 @@ class EventLoopMe:
             # As MeView.get: with subresources, the CometD sequence, read BEFORE the state.
             sequence = await get_store().last_seq(str(user.pk)) if "subresources" in params else None
             reads = list(ME.reads_ahead(user, query))
-            results, compiled_reads = [], []
+            results = []
             if reads:
-                sql, compiled_reads = batch(connection, reads, cursor.mogrify)
-                await cursor.execute(sql)
+                await cursor.execute(";\n".join(batch(connection, reads, cursor.mogrify)))
                 results.append(await cursor.fetchall())
                 while cursor.nextset():
                     results.append(await cursor.fetchall())
         request.user = user
         request.session = session
-        with answering(batch_answers(connection, reads, compiled_reads, results)):
+        with answering(batch_answers(connection, reads, results)):
             ME.prefetch_object(user, query)
             body = item_body(ME, user, query, Context(request))  # a read not read ahead: Django answers
         if sequence is not None:
@@ -202,11 +201,14 @@ class EventLoopMe:
         if csrf.csrf_enabled():  # GWSCsrfMiddleware
             response[csrf.HEADER_NAME] = token
             response["X-CSRF-HEADER"] = csrf.HEADER_NAME
-        XFrameOptionsMiddleware(_nothing).process_response(request, response)
+        if self._middleware is None:  # they read their settings when made, as in Django's chain
+            self._middleware = (XFrameOptionsMiddleware(_nothing), CorsMiddleware(_nothing), SecurityMiddleware(_nothing))
+        clickjacking, cors, security = self._middleware
+        clickjacking.process_response(request, response)
         response["Content-Length"] = str(len(response.content))  # CommonMiddleware
         patch_vary_headers(response, ("Cookie",))  # SessionMiddleware: the session was read
-        CorsMiddleware(_nothing).add_response_headers(request, response)  # no Origin: Vary only
-        SecurityMiddleware(_nothing).process_response(request, response)
+        cors.add_response_headers(request, response)  # no Origin: Vary only
+        security.process_response(request, response)
         return response
 
     async def _send(self, response, receive, send):
